@@ -1,0 +1,5 @@
+export { MoaError } from "./moa-error.js";
+export { InvalidArgumentError } from "./invalid-argument-error.js";
+export { InvalidConfigError, type ConfigIssue } from "./invalid-config-error.js";
+export { InsufficientProposalsError, type FailedProposer } from "./insufficient-proposals-error.js";
+export { ModelSpecError } from "./model-spec-error.js";

@@ -1,0 +1,58 @@
+import { END, START, StateGraph } from "@langchain/langgraph";
+import { MoaStateSchema } from "../state/moa-state.js";
+import { MOA_NODES } from "./node-names.js";
+import { createAggregateNode } from "./nodes/aggregate-node.js";
+import { createLayerNode } from "./nodes/layer-node.js";
+import { createProposeNode } from "./nodes/propose-node.js";
+import { createRankNode } from "./nodes/rank-node.js";
+import { turn } from "./nodes/turn-node.js";
+import type { PlanSource } from "./plan-source.js";
+import { createLayerRouter, createTurnRouter } from "./routers.js";
+import type { AggregationStrategy } from "./proposer-spec.js";
+
+/** Options shared by the static and the per-run-configurable MoA graphs. */
+export interface BuildMoaGraphOptions {
+  getPlan: PlanSource;
+  /** Final nodes the graph must contain (both for graphs configured per run). */
+  finalNodes: readonly AggregationStrategy[];
+  streamProposerTokens: boolean;
+}
+
+/**
+ * Wires the MoA graph:
+ *
+ * ```
+ * START → turn ─(Send × fan-out)→ propose → layer ─(Send × fan-out)→ propose → layer … → aggregate | rank → END
+ * ```
+ *
+ * `turn` and `layer` are the per-layer dispatch points: their routers emit one `Send` per
+ * (proposer, sample), every branch of a layer runs in the same superstep, and the `proposals`
+ * reducer merges their results whatever order they finish in.
+ */
+export function buildMoaGraph({ getPlan, finalNodes, streamProposerTokens }: BuildMoaGraphOptions) {
+  const finals = finalNodes.map((strategy) =>
+    strategy === "rank" ? MOA_NODES.rank : MOA_NODES.aggregate,
+  );
+  const graph = new StateGraph(MoaStateSchema);
+  // Nodes write `ProposalsReset` updates the zod-derived update type cannot express, and only
+  // the reachable final nodes are added (so `getGraph()` draws no orphans): wire untyped.
+  const wiring = graph as unknown as StateGraph<any, any, any, string>;
+  wiring
+    .addNode(MOA_NODES.turn, turn)
+    .addNode(MOA_NODES.propose, createProposeNode(getPlan, { streamProposerTokens }))
+    .addNode(MOA_NODES.layer, createLayerNode(getPlan))
+    .addEdge(START, MOA_NODES.turn)
+    .addEdge(MOA_NODES.propose, MOA_NODES.layer);
+  if (finals.includes(MOA_NODES.aggregate)) {
+    wiring.addNode(MOA_NODES.aggregate, createAggregateNode(getPlan));
+    wiring.addEdge(MOA_NODES.aggregate, END);
+  }
+  if (finals.includes(MOA_NODES.rank)) {
+    wiring.addNode(MOA_NODES.rank, createRankNode(getPlan));
+    wiring.addEdge(MOA_NODES.rank, END);
+  }
+  const branches = [MOA_NODES.propose, ...finals];
+  wiring.addConditionalEdges(MOA_NODES.turn, createTurnRouter(getPlan), branches);
+  wiring.addConditionalEdges(MOA_NODES.layer, createLayerRouter(getPlan), branches);
+  return graph;
+}

@@ -1,0 +1,81 @@
+import type { AggregationStrategy, ProposerSpec } from "./proposer-spec.js";
+import { buildMoaGraph } from "./build-moa-graph.js";
+import { resolvePlan } from "./resolve-plan.js";
+
+/**
+ * Parameters of {@link createMixtureOfAgents}.
+ */
+export interface CreateMixtureOfAgentsParams {
+  /**
+   * The proposers of every proposer layer. Give this or `layerProposers` (required when
+   * `layers` > 1).
+   * @example [qwen110b, qwen72b, { model: llama70b, id: "llama" }]
+   */
+  proposers?: ProposerSpec[];
+  /**
+   * One proposer list per proposer layer (length `layers - 1`), for layers with different
+   * models. Mutually exclusive with `proposers`.
+   */
+  layerProposers?: ProposerSpec[][];
+  /**
+   * Total number of MoA layers, **including** the final aggregation: 3 is the paper's MoA,
+   * 2 is MoA-Lite, 1 lets the aggregator answer alone (the single-model baseline).
+   * @default 3 (or `layerProposers.length + 1`)
+   */
+  layers?: number;
+  /** The final aggregator (or, with `aggregation: "rank"`, the ranker). */
+  aggregator: ProposerSpec;
+  /**
+   * `"synthesize"`: the aggregator writes a new answer from the references (the paper's MoA).
+   * `"rank"`: the LLM-ranker ablation; the aggregator model picks one last-layer answer, which
+   * is returned verbatim.
+   * @default "synthesize"
+   */
+  aggregation?: AggregationStrategy;
+  /**
+   * Successful proposals every proposer layer needs; below it the run fails with
+   * `InsufficientProposalsError`. Failed proposals are recorded, never injected.
+   * @default 1
+   */
+  minProposals?: number;
+  /**
+   * Whether proposer tokens appear in `streamMode: "messages"` (tagged with `moa_role`,
+   * `moa_layer`, `moa_proposer_id` metadata). The aggregator's tokens always stream.
+   * @default true
+   */
+  streamProposerTokens?: boolean;
+}
+
+/**
+ * Creates a Mixture-of-Agents graph (Wang et al. 2024): layers of proposers, each seeing the
+ * previous layer's answers through the Aggregate-and-Synthesize prompt, then one aggregator.
+ *
+ * Returns an **uncompiled** `StateGraph`, so you choose the checkpointer and name at
+ * `.compile()`. Arguments are checked before anything is built; nothing is called until the
+ * graph runs.
+ *
+ * @example
+ * ```ts
+ * import { ChatOpenAI } from "@langchain/openai";
+ * import { HumanMessage } from "@langchain/core/messages";
+ * import { createMixtureOfAgents } from "langgraph-moa";
+ *
+ * const model = (name: string) => new ChatOpenAI({ model: name, temperature: 0.7 });
+ * const graph = createMixtureOfAgents({
+ *   proposers: [model("gpt-4o-mini"), model("gpt-4.1-mini"), model("gpt-4.1-nano")],
+ *   aggregator: model("gpt-4o"),
+ *   layers: 3,
+ * }).compile();
+ *
+ * const result = await graph.invoke({ messages: [new HumanMessage("Why is the sky blue?")] });
+ * console.log(result.messages.at(-1)?.content, result.proposals.length);
+ * ```
+ */
+export function createMixtureOfAgents(params: CreateMixtureOfAgentsParams) {
+  const plan = resolvePlan(params);
+  return buildMoaGraph({
+    getPlan: () => plan,
+    finalNodes: [plan.aggregation],
+    streamProposerTokens: params.streamProposerTokens ?? true,
+  });
+}

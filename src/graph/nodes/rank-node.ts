@@ -1,0 +1,79 @@
+import { AIMessage, type BaseMessage } from "@langchain/core/messages";
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { buildRankMessages } from "../../prompts/rank-prompt.js";
+import { parseRankReply } from "../../prompts/parse-rank-reply.js";
+import { compareProposals, sumUsage, type Usage } from "../../state/proposal.js";
+import type { MoaState, MoaStateUpdate } from "../../state/moa-state.js";
+import { messageText, usageFromMessage } from "../../models/usage.js";
+import { modelCallConfig } from "../model-call-config.js";
+import type { PlanSource } from "../plan-source.js";
+
+/**
+ * The LLM-ranker variant of the final node (the paper's ablation): the aggregator model sees the
+ * user query and the numbered answers of the last layer, names the best one, and that answer is
+ * returned verbatim. An unusable reply is retried once with a stricter instruction; after that
+ * the first successful proposal is used and the fallback is recorded.
+ */
+export function createRankNode(getPlan: PlanSource) {
+  return async function rank(state: MoaState, config: LangGraphRunnableConfig): Promise<MoaStateUpdate> {
+    const plan = getPlan(config);
+    const lastLayer = plan.proposerLayers.length;
+    const candidates = state.proposals
+      .filter((proposal) => proposal.layer === lastLayer && proposal.status === "ok")
+      .sort(compareProposals);
+    const query = latestUserText(state.messages);
+    const callConfig = modelCallConfig(
+      config,
+      { moa_role: "ranker", moa_layer: lastLayer + 1, moa_proposer_id: plan.aggregator.id, moa_sample: 0 },
+      // The ranker's reply is a number, not the answer: keep it out of the token stream.
+      { stream: false },
+    );
+    const started = performance.now();
+    const replies: string[] = [];
+    const usages: (Usage | undefined)[] = [];
+    let choice: number | undefined;
+    for (const strict of [false, true]) {
+      const reply = await plan.aggregator.model.invoke(
+        buildRankMessages({ query, candidates: candidates.map((candidate) => candidate.content), strict }),
+        callConfig,
+      );
+      replies.push(messageText(reply));
+      usages.push(usageFromMessage(reply));
+      const parsed = parseRankReply(messageText(reply));
+      if (parsed !== undefined && parsed >= 1 && parsed <= candidates.length) {
+        choice = parsed;
+        break;
+      }
+    }
+    const fallback = choice === undefined;
+    const chosenNumber = choice ?? 1;
+    const chosen = candidates[chosenNumber - 1]!;
+    const usage = sumUsage(usages);
+    return {
+      messages: [new AIMessage({ content: chosen.content, id: `moa-rank-${crypto.randomUUID()}` })],
+      aggregation: {
+        mode: "rank",
+        aggregatorId: plan.aggregator.id,
+        references: candidates.length,
+        usage,
+        latencyMs: performance.now() - started,
+        ranking: {
+          choice: chosenNumber,
+          proposerId: chosen.proposerId,
+          sample: chosen.sample,
+          fallback,
+          replies,
+        },
+      },
+      usage: sumUsage([...state.proposals.map((proposal) => proposal.usage), usage]),
+    };
+  };
+}
+
+function latestUserText(messages: readonly BaseMessage[]): string {
+  for (let index = messages.length - 1; index >= 0; index--) {
+    const message = messages[index]!;
+    if (message.getType() === "human") return messageText(message);
+  }
+  return "";
+}

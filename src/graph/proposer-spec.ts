@@ -1,0 +1,49 @@
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+
+/**
+ * A proposer (or the aggregator): a chat model, or a model with settings.
+ *
+ * @example
+ * ```ts
+ * const proposers: ProposerSpec[] = [
+ *   qwen,                                               // plain model
+ *   { id: "llama", model: llama, temperature: 0.7 },    // named, with sampling settings
+ *   { model: mixtral, samples: 3 },                     // three parallel samples
+ * ];
+ * ```
+ */
+export type ProposerSpec =
+  | BaseChatModel
+  | {
+      /** Unique id shown in state, streams and traces. @default derived from the model name */
+      id?: string;
+      /** The chat model. */
+      model: BaseChatModel;
+      /** Parallel samples of this model per layer (single-proposer / Self-MoA). @default 1 */
+      samples?: number;
+      /** Sampling temperature for this proposer; overrides the model's own. */
+      temperature?: number;
+      /** Output token cap for this proposer; overrides the model's own. */
+      maxTokens?: number;
+    };
+
+/** A proposer after validation: a unique id, its position, a ready model, a sample count. */
+export interface ResolvedProposer {
+  id: string;
+  /** Position in its layer's list; references are ordered by it. */
+  index: number;
+  model: BaseChatModel;
+  samples: number;
+}
+
+/** How the final node turns the last layer's answers into one answer. */
+export type AggregationStrategy = "synthesize" | "rank";
+
+/** Everything a Mixture-of-Agents graph needs to run, after validation. */
+export interface MoaPlan {
+  /** One list per proposer layer (`layers - 1` lists; empty for `layers = 1`). */
+  proposerLayers: ResolvedProposer[][];
+  aggregator: ResolvedProposer;
+  aggregation: AggregationStrategy;
+  minProposals: number;
+}

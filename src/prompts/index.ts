@@ -1,0 +1,9 @@
+export { AGGREGATE_AND_SYNTHESIZE_PROMPT } from "./aggregate-and-synthesize-prompt.js";
+export { formatReferences, injectReferences } from "./inject-references.js";
+export {
+  RANK_STRICT_REMINDER,
+  RANK_SYSTEM_PROMPT,
+  buildRankMessages,
+  type RankPromptInput,
+} from "./rank-prompt.js";
+export { parseRankReply } from "./parse-rank-reply.js";

@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { UsageSchema, type Usage } from "./proposal.js";
+
+/** How the final node produced the answer. */
+export type AggregationMode = "synthesize" | "rank";
+
+/** The LLM-ranker's decision (only with `aggregation: "rank"`). */
+export interface Ranking {
+  /** 1-based number of the chosen answer among the numbered candidates. */
+  choice: number;
+  /** The chosen proposal's proposer and sample. */
+  proposerId: string;
+  sample: number;
+  /** True when no usable reply came back and the first successful proposal was used. */
+  fallback: boolean;
+  /** The ranker's raw replies (one, or two after the strict retry). */
+  replies: string[];
+}
+
+/** What the final node did this turn. */
+export interface Aggregation {
+  mode: AggregationMode;
+  /** Id of the aggregator (or ranker) model. */
+  aggregatorId: string;
+  /** Number of references the final node received. */
+  references: number;
+  usage?: Usage;
+  latencyMs?: number;
+  ranking?: Ranking;
+}
+
+export const RankingSchema = z.object({
+  choice: z.number().int(),
+  proposerId: z.string(),
+  sample: z.number().int(),
+  fallback: z.boolean(),
+  replies: z.array(z.string()),
+});
+
+export const AggregationSchema = z.object({
+  mode: z.enum(["synthesize", "rank"]),
+  aggregatorId: z.string(),
+  references: z.number().int(),
+  usage: UsageSchema.optional(),
+  latencyMs: z.number().optional(),
+  ranking: RankingSchema.optional(),
+});

@@ -1,0 +1,13 @@
+export {
+  RESET_PROPOSALS,
+  compareProposals,
+  layerReferences,
+  reduceProposals,
+  sumUsage,
+  type Proposal,
+  type ProposalsReset,
+  type ProposalsUpdate,
+  type Usage,
+} from "./proposal.js";
+export type { Aggregation, AggregationMode, Ranking } from "./aggregation.js";
+export { MoaStateSchema, type MoaState, type MoaStateUpdate } from "./moa-state.js";

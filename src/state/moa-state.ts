@@ -1,0 +1,54 @@
+import type { BaseMessage } from "@langchain/core/messages";
+import { MessagesZodMeta } from "@langchain/langgraph";
+import { registry } from "@langchain/langgraph/zod";
+import { z } from "zod";
+import { AggregationSchema, type Aggregation } from "./aggregation.js";
+import {
+  ProposalSchema,
+  ProposalsUpdateSchema,
+  UsageSchema,
+  reduceProposals,
+  type Proposal,
+  type ProposalsUpdate,
+  type Usage,
+} from "./proposal.js";
+
+/**
+ * State of a Mixture-of-Agents graph. `messages` is the conversation (kept across turns on a
+ * thread); every other field describes the current turn and is reset when a turn starts.
+ */
+export const MoaStateSchema = z.object({
+  // `.describe()` returns a new schema, so it must come before `.register()` (the registry
+  // keys on the instance).
+  messages: z
+    .custom<BaseMessage[]>()
+    .describe("The conversation; the final answer is appended as an AI message.")
+    .register(registry, MessagesZodMeta as typeof MessagesZodMeta & Record<string, unknown>),
+  proposals: z
+    .array(ProposalSchema)
+    .describe("This turn's proposals, all layers, sorted by (layer, proposer order, sample).")
+    .register(registry, {
+      reducer: { schema: ProposalsUpdateSchema, fn: reduceProposals },
+      default: () => [],
+    }),
+  aggregation: AggregationSchema.nullable()
+    .optional()
+    .describe("What the final node did this turn (model, usage, ranker choice)."),
+  usage: UsageSchema.optional().describe("Token totals of this turn, proposers and aggregator."),
+});
+
+/** The value of a Mixture-of-Agents graph's state. */
+export interface MoaState {
+  messages: BaseMessage[];
+  proposals: Proposal[];
+  aggregation?: Aggregation | null;
+  usage?: Usage;
+}
+
+/** What a node may write. */
+export interface MoaStateUpdate {
+  messages?: BaseMessage[];
+  proposals?: ProposalsUpdate;
+  aggregation?: Aggregation | null;
+  usage?: Usage;
+}

@@ -43,3 +43,32 @@ export {
   type ConfigIssue,
   type FailedProposer,
 } from "./errors/index.js";
+export {
+  DEFAULT_PRICES,
+  PROVIDERS,
+  findPrice,
+  loadChatModel,
+  parseModelSpec,
+  type LoadChatModelOptions,
+  type ModelSpec,
+  type PriceRow,
+  type ProviderEnvironment,
+} from "./models/index.js";
+export {
+  DEFAULT_PRESET,
+  PAPER_PROPOSERS,
+  PRESETS,
+  PRESET_NAMES,
+  type MoaPreset,
+  type PresetName,
+} from "./presets/index.js";
+export {
+  MoaConfigSchema,
+  configToParams,
+  createConfigurableMixtureOfAgents,
+  parseMoaConfig,
+  type CreateConfigurableMixtureOfAgentsParams,
+  type MoaConfigInput,
+  type ModelLoader,
+  type ResolvedMoaConfig,
+} from "./config/index.js";

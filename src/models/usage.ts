@@ -16,6 +16,8 @@ export function messageText(message: BaseMessage): string {
   const { content } = message;
   if (typeof content === "string") return content;
   return content
-    .map((part) => (typeof part === "string" ? part : part.type === "text" ? String(part.text ?? "") : ""))
+    .map((part) =>
+      typeof part === "string" ? part : part.type === "text" ? String(part.text ?? "") : "",
+    )
     .join("");
 }

@@ -1,0 +1,16 @@
+/**
+ * Deployment entry point (langgraph.json graph id `moa`): a Mixture-of-Agents graph whose
+ * models come from each run's `context` — `{ preset, proposers, aggregator, layers,
+ * aggregation, samples, temperature, maxTokens, minProposals }` — so LangGraph Platform
+ * assistants choose models without a redeploy. Provider base URLs and keys come from the
+ * deployment's environment (OPENAI_API_KEY, TOGETHER_API_KEY, …). It imports only the public entry.
+ */
+import { setMaxListeners } from "node:events";
+import { createConfigurableMixtureOfAgents, loadChatModel } from "../src/index.js";
+
+// Many proposers in parallel share abort signals; raise Node's listener warning threshold once.
+setMaxListeners(256);
+
+export const graph = createConfigurableMixtureOfAgents({
+  loadModel: (spec, sampling) => loadChatModel(spec, { env: process.env, ...sampling }),
+}).compile();

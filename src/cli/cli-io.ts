@@ -1,0 +1,12 @@
+import type { ProviderEnvironment } from "../models/load-chat-model.js";
+
+/** The outside world of the CLI, injectable so commands are testable in-process. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: ProviderEnvironment;
+  /** Colour tables (a TTY without NO_COLOR). */
+  color: boolean;
+  /** Set by commands; `main` exits with it. */
+  exitCode: number;
+}

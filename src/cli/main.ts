@@ -1,0 +1,88 @@
+/**
+ * The `moa` command: run Mixture-of-Agents from the terminal, offline with `--simulate`.
+ *
+ * @module
+ */
+import { Command, CommanderError } from "commander";
+import { InvalidConfigError, MoaError, ModelSpecError } from "../errors/index.js";
+import { CliError, EXIT } from "./cli-error.js";
+import type { CliIo } from "./cli-io.js";
+import { registerRunCommand } from "./run-command.js";
+import { registerSimCommand } from "./sim-command.js";
+
+const FLAG_NAMES: Record<string, string> = {
+  maxTokens: "--max-tokens",
+  minProposals: "--min-proposals",
+};
+
+/** Builds the `moa` program around an I/O object (tests pass their own). */
+export function createProgram(io: CliIo): Command {
+  const program = new Command("moa")
+    .description("Mixture-of-Agents for LangGraph.js")
+    .version("0.1.0")
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  registerRunCommand(program, io);
+  registerSimCommand(program, io);
+  return program;
+}
+
+/**
+ * Runs the CLI with `argv` (user arguments only) and returns the exit code: 0 success,
+ * 1 a run that failed, 2 a usage or configuration error. Prints no stack traces.
+ */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const program = createProgram(io);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return io.exitCode;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    // Help and version exit 0; every other commander error is a usage error already printed.
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (error instanceof CliError) {
+    io.stderr(`moa: ${error.message}\n`);
+    return error.exitCode;
+  }
+  if (InvalidConfigError.isInstance(error)) {
+    const lines = error.issues.map((issue) => `  - ${flagName(issue.path)}: ${issue.message}`);
+    io.stderr(`moa: invalid options:\n${lines.join("\n")}\nSee \`moa run --help\`.\n`);
+    return EXIT.usage;
+  }
+  if (ModelSpecError.isInstance(error)) {
+    io.stderr(`moa: ${error.message}\n`);
+    return EXIT.usage;
+  }
+  if (MoaError.isInstance(error)) {
+    io.stderr(`moa: ${error.message}\n`);
+    return EXIT.failure;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr(`moa: ${message}\n`);
+  return EXIT.failure;
+}
+
+function flagName(path: string): string {
+  const [head, ...rest] = path.split(".");
+  const name = FLAG_NAMES[head!] ?? `--${head}`;
+  return rest.length ? `${name} (item ${rest.join(".")})` : name;
+}
+
+/** Entry point of the `moa` binary: real process I/O, exit code on the process. */
+export async function main(): Promise<void> {
+  const io: CliIo = {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+    color: process.stdout.isTTY === true && !process.env.NO_COLOR,
+    exitCode: 0,
+  };
+  process.exitCode = await runCli(process.argv.slice(2), io);
+}

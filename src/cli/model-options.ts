@@ -1,0 +1,73 @@
+import { Option, type Command } from "commander";
+import { PRESET_NAMES } from "../presets/presets.js";
+import type { MoaConfigInput } from "../config/moa-config.js";
+import { CliError } from "./cli-error.js";
+
+/** The model options shared by `moa run`, `moa eval generate` and friends. */
+export interface ModelFlags {
+  preset?: string;
+  proposers?: string;
+  aggregator?: string;
+  layers?: string;
+  aggregation?: string;
+  samples?: string;
+  temperature?: string;
+  maxTokens?: string;
+  minProposals?: string;
+}
+
+/** Adds the model options to a command. */
+export function addModelOptions(command: Command): Command {
+  return command
+    .addOption(new Option("--preset <name>", "starting configuration").choices(PRESET_NAMES))
+    .option("--proposers <models>", 'comma-separated "provider:model" list')
+    .option("--aggregator <model>", 'final aggregator, "provider:model"')
+    .option(
+      "--layers <n>",
+      "layers including the final aggregation (3 = MoA, 2 = MoA-Lite, 1 = aggregator alone)",
+    )
+    .addOption(
+      new Option("--aggregation <mode>", "synthesize, or rank (LLM-ranker)").choices([
+        "synthesize",
+        "rank",
+      ]),
+    )
+    .option("--samples <k>", "parallel samples per proposer")
+    .option("--temperature <t>", "sampling temperature of every call")
+    .option("--max-tokens <n>", "output token cap of every call")
+    .option("--min-proposals <n>", "successful proposals each layer needs");
+}
+
+/**
+ * Turns the flags into a configuration input for `parseMoaConfig` (which reports every invalid
+ * value). Numbers must be numbers: `--layers three` is a usage error here.
+ */
+export function flagsToConfig(flags: ModelFlags): MoaConfigInput {
+  const config: Record<string, unknown> = {};
+  if (flags.preset !== undefined) config.preset = flags.preset;
+  if (flags.proposers !== undefined) {
+    config.proposers = flags.proposers
+      .split(",")
+      .map((spec) => spec.trim())
+      .filter(Boolean);
+  }
+  if (flags.aggregator !== undefined) config.aggregator = flags.aggregator;
+  if (flags.aggregation !== undefined) config.aggregation = flags.aggregation;
+  const numbers: [keyof ModelFlags, string, string][] = [
+    ["layers", "layers", "--layers"],
+    ["samples", "samples", "--samples"],
+    ["temperature", "temperature", "--temperature"],
+    ["maxTokens", "maxTokens", "--max-tokens"],
+    ["minProposals", "minProposals", "--min-proposals"],
+  ];
+  for (const [flag, key, name] of numbers) {
+    const raw = flags[flag];
+    if (raw === undefined) continue;
+    const value = Number(raw);
+    if (raw.trim() === "" || !Number.isFinite(value)) {
+      throw new CliError(`${name} must be a number, got "${raw}".`);
+    }
+    config[key] = value;
+  }
+  return config as MoaConfigInput;
+}

@@ -1,0 +1,153 @@
+import { z } from "zod";
+import { InvalidConfigError } from "../errors/invalid-config-error.js";
+import {
+  DEFAULT_PRESET,
+  PRESETS,
+  PRESET_NAMES,
+  type MoaPreset,
+  type PresetName,
+} from "../presets/presets.js";
+
+const modelString = z
+  .string()
+  .regex(/^[A-Za-z][\w-]*:.+$/, 'must be a "provider:model" string such as "openai:gpt-4o"');
+
+/**
+ * The serializable MoA configuration: CLI flags, the `context` of deployed graphs and eval run
+ * files all go through this one schema. Every field is optional and overrides the preset.
+ */
+export const MoaConfigSchema = z
+  .object({
+    preset: z
+      .enum(PRESET_NAMES as [PresetName, ...PresetName[]])
+      .default(DEFAULT_PRESET)
+      .describe(
+        `Starting configuration: ${PRESET_NAMES.join(", ")}. The other fields override it.`,
+      ),
+    proposers: z
+      .array(modelString)
+      .min(1, "needs at least one proposer")
+      .optional()
+      .describe(
+        'Proposer models as "provider:model" strings (every proposer layer uses the same list).',
+      ),
+    aggregator: modelString
+      .optional()
+      .describe('The final aggregator (or ranker), "provider:model".'),
+    layers: z
+      .number()
+      .int("must be a whole number")
+      .min(1, "must be ≥ 1")
+      .max(10, "must be ≤ 10")
+      .optional()
+      .describe(
+        "Total layers including the final aggregation: 3 = MoA, 2 = MoA-Lite, 1 = aggregator alone.",
+      ),
+    aggregation: z
+      .enum(["synthesize", "rank"])
+      .optional()
+      .describe('"synthesize" (Aggregate-and-Synthesize) or "rank" (the LLM-ranker ablation).'),
+    samples: z
+      .number()
+      .int("must be a whole number")
+      .min(1, "must be ≥ 1")
+      .max(64, "must be ≤ 64")
+      .optional()
+      .describe(
+        "Parallel samples per proposer in every layer (Self-MoA / single-proposer ablation).",
+      ),
+    temperature: z
+      .number()
+      .min(0, "must be ≥ 0")
+      .max(2, "must be ≤ 2")
+      .optional()
+      .describe("Sampling temperature of every call (the paper: 0.7)."),
+    maxTokens: z
+      .number()
+      .int("must be a whole number")
+      .min(1, "must be ≥ 1")
+      .optional()
+      .describe("Output token cap of every call (the reference code: 2048)."),
+    minProposals: z
+      .number()
+      .int("must be a whole number")
+      .min(1, "must be ≥ 1")
+      .optional()
+      .describe("Successful proposals each layer needs (quorum). Default 1."),
+  })
+  .strict();
+
+/** A configuration as written by a user (everything optional). */
+export type MoaConfigInput = z.input<typeof MoaConfigSchema>;
+
+/** A configuration with the preset applied: everything the graph needs, as strings. */
+export interface ResolvedMoaConfig extends MoaPreset {
+  preset: PresetName;
+  minProposals: number;
+}
+
+/**
+ * Validates a serializable configuration and applies its preset. Throws
+ * {@link InvalidConfigError} listing every problem (`source` names where it came from, e.g.
+ * `"context"` or `"moa run options"`). Cross-field checks (a quorum larger than a layer, a
+ * ranker without proposer layers) are reported here too, before any model is built.
+ *
+ * @example
+ * ```ts
+ * parseMoaConfig({ preset: "moa-lite", aggregator: "openai:gpt-4o" }, "context");
+ * ```
+ */
+export function parseMoaConfig(input: unknown, source: string): ResolvedMoaConfig {
+  const parsed = MoaConfigSchema.safeParse(input ?? {});
+  if (!parsed.success) {
+    throw new InvalidConfigError({
+      source,
+      issues: parsed.error.issues.map((issue) => ({
+        path: issue.path.join("."),
+        message: describeIssue(issue),
+      })),
+    });
+  }
+  const { preset, ...overrides } = parsed.data;
+  const base: MoaPreset = PRESETS[preset];
+  const resolved: ResolvedMoaConfig = {
+    ...base,
+    proposers: overrides.proposers ?? [...base.proposers],
+    aggregator: overrides.aggregator ?? base.aggregator,
+    layers: overrides.layers ?? base.layers,
+    aggregation: overrides.aggregation ?? base.aggregation,
+    samples: overrides.samples ?? base.samples,
+    temperature: overrides.temperature ?? base.temperature,
+    maxTokens: overrides.maxTokens ?? base.maxTokens,
+    minProposals: overrides.minProposals ?? 1,
+    preset,
+  };
+  const issues = [];
+  const fanOut = resolved.proposers.length * resolved.samples;
+  if (resolved.layers > 1 && resolved.minProposals > fanOut) {
+    issues.push({
+      path: "minProposals",
+      message: `a layer sends ${fanOut} call(s), so it can never reach ${resolved.minProposals}; lower it or add proposers.`,
+    });
+  }
+  if (resolved.aggregation === "rank" && resolved.layers < 2) {
+    issues.push({
+      path: "aggregation",
+      message: '"rank" picks a proposal, so it needs `layers` ≥ 2.',
+    });
+  }
+  if (issues.length > 0) throw new InvalidConfigError({ source, issues });
+  return resolved;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === "unrecognized_keys") {
+    return `unknown option(s) ${issue.keys.map((key) => `\`${key}\``).join(", ")}; known options: ${Object.keys(
+      MoaConfigSchema.shape,
+    ).join(", ")}.`;
+  }
+  if (issue.code === "invalid_value" && issue.path[0] === "preset") {
+    return `unknown preset; use one of ${PRESET_NAMES.join(", ")}.`;
+  }
+  return issue.message;
+}

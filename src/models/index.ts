@@ -1,0 +1,12 @@
+export {
+  loadChatModel,
+  DEFAULT_TIMEOUT_MS,
+  type LoadChatModelOptions,
+  type ProviderEnvironment,
+} from "./load-chat-model.js";
+export { parseModelSpec, type ModelSpec } from "./parse-model-spec.js";
+export { PROVIDERS, providerVariables, type ProviderDefinition } from "./providers.js";
+export { modelName } from "./model-name.js";
+export { withSampling, type SamplingOverrides } from "./with-sampling.js";
+export { messageText, usageFromMessage } from "./usage.js";
+export { DEFAULT_PRICES, findPrice, priceTokens, type PriceRow } from "./price-table.js";

@@ -1,0 +1,106 @@
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { ChatOpenAI } from "@langchain/openai";
+import { ModelSpecError } from "../errors/model-spec-error.js";
+import { parseModelSpec } from "./parse-model-spec.js";
+import { PROVIDERS } from "./providers.js";
+
+/** Environment the providers read their base URLs and keys from. */
+export type ProviderEnvironment = Readonly<Record<string, string | undefined>>;
+
+/** Options of {@link loadChatModel}. */
+export interface LoadChatModelOptions {
+  /**
+   * Where base URLs and keys come from (`OPENAI_BASE_URL`/`OPENAI_API_KEY`,
+   * `TOGETHER_BASE_URL`/`TOGETHER_API_KEY`, `GROQ_BASE_URL`/`GROQ_API_KEY`, `OLLAMA_BASE_URL`).
+   * Tests and embedders pass a plain object.
+   * @default process.env, read when the function is called (never at import)
+   */
+  env?: ProviderEnvironment;
+  /** Sampling temperature. @default the provider's default */
+  temperature?: number;
+  /** Output token cap. @default the provider's default */
+  maxTokens?: number;
+  /** Per-request timeout in milliseconds. @default 120000 */
+  timeoutMs?: number;
+  /** Retries of failed requests (rate limits, 5xx, timeouts). @default 2 */
+  maxRetries?: number;
+}
+
+/** Default per-request timeout: long answers from large models take a minute or more. */
+export const DEFAULT_TIMEOUT_MS = 120_000;
+
+/**
+ * Turns a `"provider:model"` string into a chat model. Providers: `openai:`, `together:`,
+ * `groq:`, `ollama:` (all through the OpenAI-compatible `ChatOpenAI` client). Any other
+ * OpenAI-compatible server works through `openai:` and `OPENAI_BASE_URL`.
+ *
+ * Throws {@link ModelSpecError} for a malformed spec, an unknown provider, or a missing key
+ * (the message names the variable to set). Never contacts the provider.
+ *
+ * @example
+ * ```ts
+ * const qwen = loadChatModel("together:Qwen/Qwen1.5-110B-Chat", { temperature: 0.7 });
+ * const local = loadChatModel("openai:my-model", { env: { OPENAI_BASE_URL: "http://127.0.0.1:8080/v1", OPENAI_API_KEY: "x" } });
+ * ```
+ */
+export function loadChatModel(spec: string, options: LoadChatModelOptions = {}): BaseChatModel {
+  const { provider, model } = parseModelSpec(spec);
+  if (provider === "local") {
+    throw new ModelSpecError({
+      spec,
+      reason: "unavailable",
+      message: `"${spec}": the embedded node-llama-cpp engine (local:) is not part of this version. Serve the GGUF with an OpenAI-compatible server (llama.cpp server, Ollama) and use "openai:" with OPENAI_BASE_URL or "ollama:".`,
+    });
+  }
+  const definition = PROVIDERS[provider];
+  if (definition === undefined) {
+    throw new ModelSpecError({
+      spec,
+      reason: "unknown-provider",
+      message: `Unknown provider "${provider}" in "${spec}". Use one of ${Object.keys(PROVIDERS)
+        .map((name) => `"${name}:"`)
+        .join(
+          ", ",
+        )}; for another OpenAI-compatible server use "openai:<model>" with OPENAI_BASE_URL.`,
+    });
+  }
+  // The one place the library touches the environment: this function exists to map edge
+  // strings to models (DESIGN.md), so it defaults to the process's variables at call time.
+  // eslint-disable-next-line no-restricted-properties
+  const env = options.env ?? process.env;
+  const baseURL = nonEmpty(env[definition.baseUrlVariable]) ?? definition.defaultBaseUrl;
+  let apiKey: string;
+  if (definition.apiKeyVariable === undefined) {
+    apiKey = nonEmpty(env.OLLAMA_API_KEY) ?? "ollama";
+  } else {
+    const key = nonEmpty(env[definition.apiKeyVariable]);
+    if (key === undefined) {
+      throw new ModelSpecError({
+        spec,
+        reason: "missing-credentials",
+        variables: [definition.apiKeyVariable],
+        message: `"${spec}" needs ${definition.label} credentials: set ${definition.apiKeyVariable}${
+          definition.baseUrlVariable
+            ? ` (and ${definition.baseUrlVariable} for a non-default endpoint)`
+            : ""
+        }, or run offline against the simulator with \`moa run --simulate\`.`,
+      });
+    }
+    apiKey = key;
+  }
+  return new ChatOpenAI({
+    model,
+    apiKey,
+    configuration: { baseURL },
+    temperature: options.temperature,
+    maxTokens: options.maxTokens,
+    timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxRetries: options.maxRetries ?? 2,
+    // Usage on streamed responses: every proposal records its tokens.
+    streamUsage: true,
+  });
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value !== undefined && value.trim() !== "" ? value.trim() : undefined;
+}

@@ -1,0 +1,88 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/main.js";
+import type { CliIo } from "../../src/cli/cli-io.js";
+import { parseSyntheticReply } from "../../src/testing/simulator/index.js";
+
+const run = promisify(execFile);
+
+function io() {
+  const out: string[] = [];
+  const err: string[] = [];
+  const value: CliIo = {
+    stdout: (text) => void out.push(text),
+    stderr: (text) => void err.push(text),
+    env: {},
+    color: false,
+    exitCode: 0,
+  };
+  return { io: value, out: () => out.join(""), err: () => err.join("") };
+}
+
+describe("moa run --simulate (real ChatOpenAI client over loopback HTTP)", () => {
+  it("runs the paper's MoA and prints one JSON object with answer, proposals and usage", async () => {
+    const cli = io();
+    const code = await runCli(["run", "--simulate", "--json", "Name three primes."], cli.io);
+    expect(code, cli.err()).toBe(0);
+    const result = JSON.parse(cli.out());
+    expect(result.simulated).toBe(true);
+    expect(result.proposals).toHaveLength(12); // 6 proposers × 2 proposer layers
+    expect(result.proposals.every((proposal: { status: string }) => proposal.status === "ok")).toBe(true);
+    // Layer-2 proposers saw the six layer-1 answers; the aggregator saw the six layer-2 answers.
+    const layer2 = result.proposals.filter((proposal: { layer: number }) => proposal.layer === 2);
+    for (const proposal of layer2) expect(parseSyntheticReply(proposal.content)?.references).toBe(6);
+    const answer = parseSyntheticReply(result.answer);
+    expect(answer).toMatchObject({ model: "Qwen/Qwen1.5-110B-Chat", references: 6, turns: 1 });
+    expect(result.usage.inputTokens).toBeGreaterThan(0);
+    expect(result.usage.outputTokens).toBeGreaterThan(0);
+    expect(result.usage.costComplete).toBe(true);
+    expect(result.usage.costUsd).toBeGreaterThan(0);
+    expect(result.aggregation).toMatchObject({ mode: "synthesize", references: 6 });
+  });
+
+  it.each([
+    [["--preset", "moa-lite"], 6, 2],
+    [["--preset", "self-moa"], 6, 2],
+    [["--layers", "1"], 0, 1],
+    [["--proposers", "openai:a,groq:b", "--aggregator", "ollama:c", "--layers", "4", "--samples", "2"], 12, 4],
+  ])("honours %j", async (flags, proposals, layers) => {
+    const cli = io();
+    const code = await runCli(["run", "--simulate", "--json", ...flags, "hello"], cli.io);
+    expect(code, cli.err()).toBe(0);
+    const result = JSON.parse(cli.out());
+    expect(result.proposals).toHaveLength(proposals);
+    expect(result.config.layers).toBe(layers);
+  });
+
+  it("returns a proposal verbatim with the ranker preset", async () => {
+    const cli = io();
+    expect(await runCli(["run", "--simulate", "--json", "--preset", "llm-ranker", "hi"], cli.io)).toBe(0);
+    const result = JSON.parse(cli.out());
+    const contents = result.proposals.filter((p: { layer: number }) => p.layer === 2).map((p: { content: string }) => p.content);
+    expect(contents).toContain(result.answer);
+    expect(result.aggregation.ranking).toBeDefined();
+  });
+
+  it("streams the answer, then prints the per-layer table and totals", async () => {
+    const cli = io();
+    expect(await runCli(["run", "--simulate", "--preset", "moa-lite", "Why is the sky blue?"], cli.io)).toBe(0);
+    const text = cli.out();
+    expect(text.startsWith("[sim:Qwen/Qwen1.5-72B-Chat]")).toBe(true);
+    expect(text).toContain("Why is the sky blue?");
+    expect(text).toMatch(/layer.*role.*model/);
+    expect(text.match(/│\s+1 │ proposer/g)).toHaveLength(6);
+    expect(text).toMatch(/│\s+2 │ aggregator/);
+    expect(text).toMatch(/calls: 7 · tokens: \d+ in \/ \d+ out · cost: \$\d\.\d+ · wall time/);
+    expect(cli.err()).toMatch(/SIMULATED run/);
+  });
+
+  it("works as the installed `moa` binary", async () => {
+    expect(existsSync("dist/src/cli/main.js"), "dist/ is missing: run `npm run build` (npm install does it)").toBe(true);
+    const { stdout } = await run(process.execPath, ["bin/moa.js", "run", "--simulate", "--json", "--preset", "moa-lite", "hi"], {
+      env: { PATH: process.env.PATH, LANGSMITH_TRACING: "false" },
+    });
+    expect(JSON.parse(stdout).proposals).toHaveLength(6);
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../../src/cli/main.js";
+import type { CliIo } from "../../../src/cli/cli-io.js";
+
+function io(env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const value: CliIo = {
+    stdout: (text) => void out.push(text),
+    stderr: (text) => void err.push(text),
+    env,
+    color: false,
+    exitCode: 0,
+  };
+  return { io: value, out: () => out.join(""), err: () => err.join("") };
+}
+
+describe("moa CLI usage errors", () => {
+  it.each([
+    [["run", "hi", "--layers", "three"], /--layers must be a number/],
+    [["run", "hi", "--layers", "0"], /--layers: must be ≥ 1/],
+    [["run", "hi", "--max-tokens", "-5"], /--max-tokens: must be ≥ 1/],
+    [["run", "hi", "--proposers", "gpt-4o"], /--proposers \(item 0\): must be a "provider:model" string/],
+    [["run", "hi", "--aggregation", "vote"], /Allowed choices are synthesize, rank/],
+    [["run", "hi", "--preset", "gpt5"], /Allowed choices are moa, moa-lite/],
+    [["run"], /missing required argument 'prompt'/],
+    [["run", "hi", "--bogus"], /unknown option '--bogus'/],
+    [["nonsense"], /unknown command 'nonsense'/],
+    [["sim", "--port", "99999"], /--port must be a whole number from 0 to 65535/],
+  ])("moa %j exits 2 with a message naming the problem", async (argv, message) => {
+    const cli = io();
+    expect(await runCli(argv, cli.io)).toBe(2);
+    expect(cli.err()).toMatch(message);
+    expect(cli.err()).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it("without credentials or --simulate, exits 2 listing the variable to set and --simulate", async () => {
+    const cli = io();
+    expect(await runCli(["run", "hello"], cli.io)).toBe(2);
+    expect(cli.err()).toMatch(/TOGETHER_API_KEY/);
+    expect(cli.err()).toMatch(/--simulate/);
+  });
+
+  it("prints help and exits 0", async () => {
+    const cli = io();
+    expect(await runCli(["run", "--help"], cli.io)).toBe(0);
+    expect(cli.out()).toMatch(/--simulate/);
+    expect(cli.out()).toMatch(/--aggregation <mode>/);
+  });
+});

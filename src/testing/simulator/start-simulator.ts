@@ -1,0 +1,422 @@
+// Hand-written on node:http rather than a web framework: the simulator needs socket-level
+// control that frameworks hide (notice a client hanging up mid-response, keep a stalled stream
+// open, destroy every open connection on close), it ships on the public `./testing` subpath
+// where an extra dependency would land in users' installs, and it serves only four routes.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { InvalidArgumentError } from "../../errors/index.js";
+import { describeFaultProblem, faultForCall } from "./fault-script.js";
+import { sampleLatencyMs } from "./latency.js";
+import { checkModelBehaviour, type ModelBehaviour } from "./model-behaviour.js";
+import {
+  malformedRequestJson,
+  openAIErrorForStatus,
+  unknownUrl,
+  type OpenAIErrorResponse,
+} from "./openai-error.js";
+import { checkChatRequest, describeChatRequest } from "./request-info.js";
+import {
+  headersForLog,
+  matchesRequestFilter,
+  type SimulatorRequestFilter,
+  type SimulatorRequestLogEntry,
+} from "./request-log.js";
+import {
+  sendError,
+  sendJson,
+  serveChatCompletion,
+  type ChatCompletionChannel,
+} from "./serve-chat-completion.js";
+
+/** Largest request body accepted (bigger ones get a 413). */
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+/** Options of {@link startSimulator}. */
+export interface SimulatorOptions {
+  /**
+   * Port to listen on; `0` picks a free port (read it from `sim.port`).
+   * @default 0
+   */
+  port?: number;
+  /**
+   * Interface to bind. Only loopback is supported: the simulator is a test double and must never
+   * be reachable from the network.
+   * @default "127.0.0.1"
+   */
+  host?: "127.0.0.1";
+  /** Behaviour of each named model; listed by `GET /v1/models`. */
+  models?: Record<string, ModelBehaviour>;
+  /**
+   * Behaviour of models not named in `models`.
+   * @default {} (synthetic replies, no latency)
+   */
+  defaultModel?: ModelBehaviour;
+  /**
+   * When set, `/v1/*` requests without `Authorization: Bearer <apiKey>` get OpenAI's 401.
+   * @default undefined (any key, or none, is accepted)
+   */
+  apiKey?: string;
+  /**
+   * Seed of the latency distributions (draws are keyed on seed, model and call index).
+   * @default 0
+   */
+  seed?: number;
+}
+
+/** A running simulator; see {@link startSimulator}. */
+export interface Simulator {
+  /** `http://127.0.0.1:<port>`; OpenAI clients use `${url}/v1` as their base URL. */
+  readonly url: string;
+  /** The port the simulator listens on. */
+  readonly port: number;
+  /** Every request received since start (or the last `reset()`), in arrival order. */
+  readonly requests: readonly SimulatorRequestLogEntry[];
+  /** Requests currently being answered (hanging ones included). */
+  readonly inFlight: number;
+  /**
+   * Counts logged requests matching `filter` (all requests without one).
+   * @example sim.countRequests({ model: "gpt-4o", aborted: true })
+   */
+  countRequests(filter?: SimulatorRequestFilter): number;
+  /** Sets (or replaces) the behaviour of model `name`; applies to requests arriving afterwards. */
+  setModel(name: string, behaviour: ModelBehaviour): void;
+  /** Clears the request log and every per-model call counter (fault scripts start over). */
+  reset(): void;
+  /**
+   * Resolves once no request is in flight — for example after a client timed out, when the
+   * simulator has noticed the disconnect and marked the entry `aborted`.
+   */
+  idle(): Promise<void>;
+  /**
+   * Stops the server and destroys every open connection, hanging and stalled ones included, so
+   * a test never waits on a request that will not finish. Safe to call twice.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a loopback server that speaks the OpenAI chat-completions protocol (JSON and SSE),
+ * with scripted latency, replies and faults per model, and a log of every request.
+ *
+ * Routes: `POST /v1/chat/completions`, `GET /v1/models`, `GET /v1/models/{id}`, `GET /health`.
+ * By default a model answers at once with a synthetic reply that reveals what it received (see
+ * `buildSyntheticReply`); tokens are whitespace-separated words.
+ *
+ * @example
+ * ```ts
+ * import { ChatOpenAI } from "@langchain/openai";
+ * import { startSimulator, parseSyntheticReply } from "langgraph-moa/testing";
+ *
+ * const sim = await startSimulator({
+ *   models: { slow: { latencyMs: 200 }, flaky: { faults: [{ kind: "status", status: 429 }] } },
+ * });
+ * const model = new ChatOpenAI({
+ *   model: "slow",
+ *   apiKey: "sk-test",
+ *   configuration: { baseURL: `${sim.url}/v1` },
+ * });
+ * const reply = await model.invoke("Hello");
+ * parseSyntheticReply(String(reply.content))?.turns; // 1
+ * sim.countRequests({ model: "slow" }); // 1
+ * await sim.close();
+ * ```
+ */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const host = options.host ?? "127.0.0.1";
+  if (host !== "127.0.0.1") {
+    throw new InvalidArgumentError({
+      parameter: "host",
+      value: host,
+      message: 'the simulator binds loopback only; use "127.0.0.1" or leave `host` unset.',
+    });
+  }
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new InvalidArgumentError({
+      parameter: "port",
+      value: port,
+      message: "must be an integer between 0 and 65535 (0 picks a free port).",
+    });
+  }
+  const models = new Map<string, ModelBehaviour>();
+  for (const [name, behaviour] of Object.entries(options.models ?? {})) {
+    checkModelBehaviour(behaviour, `models.${name}`);
+    models.set(name, behaviour);
+  }
+  const defaultModel = options.defaultModel ?? {};
+  checkModelBehaviour(defaultModel, "defaultModel");
+  const seed = options.seed ?? 0;
+
+  let log: SimulatorRequestLogEntry[] = [];
+  let callCounters = new Map<string, number>();
+  let requestSequence = 0;
+  let inFlight = 0;
+  let idleWaiters: Array<() => void> = [];
+  const openRequests = new Set<AbortController>();
+  let closing: Promise<void> | undefined;
+
+  const server: Server = createServer((request, response) => {
+    void handle(request, response);
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    requestSequence += 1;
+    const path = new URL(request.url ?? "/", "http://127.0.0.1").pathname;
+    const entry: SimulatorRequestLogEntry = {
+      id: `req_${requestSequence}`,
+      method: request.method ?? "GET",
+      path,
+      stream: false,
+      receivedAt: Date.now(),
+      aborted: false,
+      headers: headersForLog(request.headers),
+    };
+    log.push(entry);
+    inFlight += 1;
+    const controller = new AbortController();
+    openRequests.add(controller);
+    const channel: ChatCompletionChannel = { response, entry, signal: controller.signal };
+    // `close` fires once per response: after a complete answer, or when the connection drops
+    // first (client abort, timeout, or `sim.close()`), in which case the entry is marked aborted.
+    response.on("close", () => {
+      if (!response.writableFinished) entry.aborted = true;
+      entry.finishedAt = Date.now();
+      controller.abort();
+      openRequests.delete(controller);
+      inFlight -= 1;
+      if (inFlight === 0) {
+        const waiters = idleWaiters;
+        idleWaiters = [];
+        for (const resolve of waiters) resolve();
+      }
+    });
+
+    try {
+      await route(request, channel, requestSequence);
+    } catch (error) {
+      if (!response.headersSent && !controller.signal.aborted) {
+        sendError(
+          channel,
+          openAIErrorForStatus(500, { message: `Simulator error: ${String(error)}` }),
+        );
+      } else {
+        response.destroy();
+      }
+    }
+  }
+
+  async function route(
+    request: IncomingMessage,
+    channel: ChatCompletionChannel,
+    sequence: number,
+  ): Promise<void> {
+    const { entry } = channel;
+    const { method, path } = entry;
+    const text = await readBody(request);
+    if (text === undefined) {
+      sendError(channel, {
+        status: 413,
+        headers: {},
+        body: {
+          error: {
+            message: `Request body larger than ${MAX_BODY_BYTES} bytes.`,
+            type: "invalid_request_error",
+            param: null,
+            code: null,
+          },
+        },
+      });
+      return;
+    }
+    const parsed = parseJson(text);
+    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) {
+      entry.body = parsed as Record<string, any>;
+    } else if (text !== "") {
+      entry.rawBody = text;
+    }
+
+    if (method === "GET" && path === "/health") {
+      sendJson(channel, 200, { status: "ok" });
+      return;
+    }
+    if (!path.startsWith("/v1/")) {
+      sendError(channel, unknownUrl(method, path));
+      return;
+    }
+    const authProblem = checkAuthorization(request.headers.authorization);
+    if (authProblem !== undefined) {
+      sendError(channel, authProblem);
+      return;
+    }
+    if (method === "GET" && path === "/v1/models") {
+      sendJson(channel, 200, {
+        object: "list",
+        data: [...models.keys()].map(modelObject),
+      });
+      return;
+    }
+    if (method === "GET" && path.startsWith("/v1/models/")) {
+      const name = decodeURIComponent(path.slice("/v1/models/".length));
+      if (models.has(name)) sendJson(channel, 200, modelObject(name));
+      else sendError(channel, openAIErrorForStatus(404, { model: name }));
+      return;
+    }
+    if (method === "POST" && path === "/v1/chat/completions") {
+      await chatCompletion(channel, text, parsed, sequence);
+      return;
+    }
+    sendError(channel, unknownUrl(method, path));
+  }
+
+  async function chatCompletion(
+    channel: ChatCompletionChannel,
+    text: string,
+    parsed: unknown,
+    sequence: number,
+  ): Promise<void> {
+    const { entry } = channel;
+    if (parsed === INVALID_JSON || text === "") {
+      sendError(channel, malformedRequestJson());
+      return;
+    }
+    const checked = checkChatRequest(parsed);
+    if (!("model" in checked)) {
+      sendError(
+        channel,
+        openAIErrorForStatus(400, { message: checked.message, param: checked.param }),
+      );
+      return;
+    }
+    // The counter moves when the request arrives, so concurrent calls get distinct indices in
+    // arrival order whatever order they finish in.
+    const callIndex = callCounters.get(checked.model) ?? 0;
+    callCounters.set(checked.model, callIndex + 1);
+    const request = describeChatRequest(checked, callIndex);
+    const behaviour = models.get(checked.model) ?? defaultModel;
+    entry.model = checked.model;
+    entry.stream = request.stream;
+    entry.callIndex = callIndex;
+    entry.promptTokens = request.promptTokens;
+
+    const fault = faultForCall(behaviour.faults, callIndex, request);
+    if (fault !== undefined) {
+      const problem = describeFaultProblem(fault);
+      if (problem !== undefined) {
+        sendError(
+          channel,
+          openAIErrorForStatus(500, {
+            message: `The simulator's fault script for model \`${checked.model}\` returned an invalid fault for call ${callIndex}: ${problem}.`,
+          }),
+        );
+        return;
+      }
+      entry.fault = fault;
+    }
+
+    await serveChatCompletion(
+      {
+        request,
+        behaviour,
+        fault,
+        latencyMs: sampleLatencyMs(behaviour.latencyMs, { seed, model: checked.model, callIndex }),
+        identity: {
+          id: `chatcmpl-sim${sequence}`,
+          created: Math.floor(entry.receivedAt / 1000),
+          model: checked.model,
+        },
+      },
+      channel,
+    );
+  }
+
+  function idle(): Promise<void> {
+    if (inFlight === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => idleWaiters.push(resolve));
+  }
+
+  function checkAuthorization(header: string | undefined): OpenAIErrorResponse | undefined {
+    if (options.apiKey === undefined) return undefined;
+    if (header === `Bearer ${options.apiKey}`) return undefined;
+    if (header === undefined || header === "") {
+      return openAIErrorForStatus(401, {
+        message:
+          "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+      });
+    }
+    return openAIErrorForStatus(401);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const boundPort = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://${host}:${boundPort}`,
+    port: boundPort,
+    get requests() {
+      return log;
+    },
+    get inFlight() {
+      return inFlight;
+    },
+    countRequests(filter?: SimulatorRequestFilter) {
+      return log.filter((entry) => matchesRequestFilter(entry, filter)).length;
+    },
+    setModel(name: string, behaviour: ModelBehaviour) {
+      checkModelBehaviour(behaviour, `setModel("${name}")`);
+      models.set(name, behaviour);
+    },
+    reset() {
+      log = [];
+      callCounters = new Map();
+    },
+    idle,
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        // Wake hanging handlers so they return instead of waiting on a dead socket, then drop
+        // every connection, idle keep-alive ones included.
+        for (const controller of openRequests) controller.abort();
+        server.closeAllConnections();
+        // Also wait for every response's `close` event, so the log is final (entries cut by
+        // the shutdown marked `aborted`) when `close()` resolves.
+        await Promise.all([stopped, idle()]);
+      })();
+      return closing;
+    },
+  };
+}
+
+const INVALID_JSON = Symbol("invalid JSON");
+
+function parseJson(text: string): unknown {
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return INVALID_JSON;
+  }
+}
+
+function modelObject(name: string): Record<string, unknown> {
+  return { id: name, object: "model", created: 0, owned_by: "langgraph-moa-simulator" };
+}
+
+// Resolves the body text, or undefined when it exceeds MAX_BODY_BYTES. A client that hangs up
+// mid-body ends the iteration with an error; the caller's catch handles it.
+async function readBody(request: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}

@@ -1,5 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { HumanMessage, type AIMessageChunk } from "@langchain/core/messages";
+import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import type { Command } from "commander";
 import { configToParams } from "../config/config-to-params.js";
 import { parseMoaConfig, type ResolvedMoaConfig } from "../config/moa-config.js";
@@ -9,20 +10,26 @@ import { isProposalEvent } from "../graph/stream-events.js";
 import { loadChatModel, messageText, type ProviderEnvironment } from "../models/index.js";
 import { DEFAULT_PRICES } from "../models/price-table.js";
 import type { MoaState } from "../state/moa-state.js";
-import { startSimulator } from "../testing/simulator/index.js";
-import { EXIT } from "./cli-error.js";
+import { startSimulator, type Simulator } from "../testing/simulator/index.js";
+import { ThreadStore, checkpointPath } from "./checkpoint-store.js";
+import { CliError, EXIT } from "./cli-error.js";
+import type { CliIo } from "./cli-io.js";
 import { formatRunSummary } from "./format-run-summary.js";
 import { addModelOptions, flagsToConfig, type ModelFlags } from "./model-options.js";
 import { summarizeRun } from "./run-summary.js";
 import { simulatedEnvironment } from "./simulated-environment.js";
-import type { CliIo } from "./cli-io.js";
 
-interface RunFlags extends ModelFlags {
+interface OutputFlags {
   json?: boolean;
   simulate?: boolean;
+  checkpointDb?: string;
 }
 
-/** Registers `moa run`. */
+interface RunFlags extends ModelFlags, OutputFlags {
+  thread?: string;
+}
+
+/** Registers `moa run` and `moa resume`. */
 export function registerRunCommand(program: Command, io: CliIo): void {
   addModelOptions(
     program
@@ -30,55 +37,122 @@ export function registerRunCommand(program: Command, io: CliIo): void {
       .description("answer a prompt with a Mixture-of-Agents, streaming the final answer")
       .argument("<prompt>", "the user prompt"),
   )
+    .option("--thread <id>", "keep the conversation in a durable thread (SQLite); continue it with more runs")
+    .option("--checkpoint-db <path>", "SQLite file for --thread (default: $MOA_CHECKPOINT_DB or ~/.local/state/langgraph-moa/checkpoints.sqlite)")
     .option("--json", "print one JSON object (answer, proposals, usage, …) instead of text")
-    .option(
-      "--simulate",
-      "run against the in-process loopback simulator (synthetic answers, no API keys)",
-    )
+    .option("--simulate", "run against the in-process loopback simulator (synthetic answers, no API keys)")
     .action(async (prompt: string, flags: RunFlags) => {
-      io.exitCode = await runMoa(prompt, flags, io);
+      const config = parseMoaConfig(flagsToConfig(flags), "moa run options");
+      io.exitCode = await withRuntime(flags, io, async (env, store) => {
+        const graph = buildGraph(config, env, store?.checkpointer);
+        if (flags.thread && store) {
+          const state = await graph.getState(threadConfig(flags.thread));
+          if (state.next.length > 0) {
+            throw new CliError(
+              `thread "${flags.thread}" has an unfinished turn (waiting on: ${state.next.join(", ")}). ` +
+                `Finish it with \`moa resume --thread ${flags.thread}\`, or start a new thread.`,
+            );
+          }
+          store.saveConfig(flags.thread, toStoredConfig(config));
+        }
+        return streamRun(graph, { messages: [new HumanMessage(prompt)] }, config, flags, io);
+      });
+    });
+
+  program
+    .command("resume")
+    .description("finish an interrupted `moa run --thread` turn without repeating finished calls")
+    .requiredOption("--thread <id>", "the thread to resume")
+    .option("--checkpoint-db <path>", "SQLite file of the thread")
+    .option("--json", "print one JSON object instead of text")
+    .option("--simulate", "resume against the in-process loopback simulator")
+    .action(async (flags: OutputFlags & { thread: string }) => {
+      io.exitCode = await withRuntime({ ...flags }, io, async (env, store) => {
+        const stored = store!.loadConfig(flags.thread);
+        if (stored === undefined) {
+          throw new CliError(`no thread "${flags.thread}" in ${checkpointPath(flags.checkpointDb, io.env)}.`);
+        }
+        const config = parseMoaConfig(stored, `thread "${flags.thread}" configuration`);
+        const graph = buildGraph(config, env, store!.checkpointer);
+        const state = await graph.getState(threadConfig(flags.thread));
+        if (state.next.length === 0) {
+          throw new CliError(
+            `thread "${flags.thread}" has no unfinished turn; continue it with \`moa run --thread ${flags.thread} "<prompt>"\`.`,
+          );
+        }
+        return streamRun(graph, null, config, { ...flags, thread: flags.thread }, io);
+      }, true);
     });
 }
 
-async function runMoa(prompt: string, flags: RunFlags, io: CliIo): Promise<number> {
-  const config = parseMoaConfig(flagsToConfig(flags), "moa run options");
+type MoaGraph = ReturnType<typeof buildGraph>;
+
+function buildGraph(config: ResolvedMoaConfig, env: ProviderEnvironment, checkpointer?: BaseCheckpointSaver) {
+  return createMixtureOfAgents(
+    configToParams(config, (spec, sampling) => loadChatModel(spec, { env, ...sampling })),
+  ).compile({ checkpointer });
+}
+
+function threadConfig(thread: string) {
+  return { configurable: { thread_id: thread } };
+}
+
+/**
+ * Sets up what a run needs around the graph: the simulator for `--simulate`, the SQLite
+ * checkpointer for threads, and tears both down afterwards.
+ */
+async function withRuntime(
+  flags: OutputFlags & { thread?: string },
+  io: CliIo,
+  body: (env: ProviderEnvironment, store: ThreadStore | undefined) => Promise<number>,
+  needsCheckpointer = false,
+): Promise<number> {
   // Six proposers × samples of parallel fetches each add abort listeners to shared signals.
   setMaxListeners(256);
-  const simulator = flags.simulate ? await startSimulator(SIMULATION) : undefined;
+  let simulator: Simulator | undefined;
+  let store: ThreadStore | undefined;
   try {
-    if (simulator && !flags.json) {
-      io.stderr(
-        `SIMULATED run: synthetic answers from a loopback OpenAI-compatible simulator at ${simulator.url} ` +
-          "(real HTTP client, no API keys; costs are what these tokens would cost at list prices).\n",
-      );
+    if (flags.simulate) {
+      simulator = await startSimulator(SIMULATION);
+      if (!flags.json) {
+        io.stderr(
+          `SIMULATED run: synthetic answers from a loopback OpenAI-compatible simulator at ${simulator.url} ` +
+            "(real HTTP client, no API keys; costs are what these tokens would cost at list prices).\n",
+        );
+      }
     }
-    const env: ProviderEnvironment = simulator
-      ? simulatedEnvironment(simulator.url, io.env)
-      : io.env;
-    const graph = createMixtureOfAgents(
-      configToParams(config, (spec, sampling) => loadChatModel(spec, { env, ...sampling })),
-    ).compile();
-    return await streamRun(graph, prompt, config, flags, io, simulator !== undefined);
+    if (flags.thread || needsCheckpointer) {
+      store = await ThreadStore.open(checkpointPath(flags.checkpointDb, io.env));
+    }
+    const env = simulator ? simulatedEnvironment(simulator.url, io.env) : io.env;
+    return await body(env, store);
   } finally {
+    store?.close();
     await simulator?.close();
   }
 }
 
 async function streamRun(
-  graph: ReturnType<ReturnType<typeof createMixtureOfAgents>["compile"]>,
-  prompt: string,
+  graph: MoaGraph,
+  input: { messages: HumanMessage[] } | null,
   config: ResolvedMoaConfig,
-  flags: RunFlags,
+  flags: OutputFlags & { thread?: string },
   io: CliIo,
-  simulated: boolean,
 ): Promise<number> {
   const started = performance.now();
   let state: MoaState | undefined;
   let streamedAnswer = false;
-  const stream = await graph.stream(
-    { messages: [new HumanMessage(prompt)] },
-    { streamMode: ["messages", "custom", "values"], context: {} },
-  );
+  const stream = await graph.stream(input, {
+    streamMode: ["messages", "custom", "values"],
+    ...(flags.thread
+      ? {
+          ...threadConfig(flags.thread),
+          // Each finished proposer is on disk before the next step: a killed run resumes
+          // without repeating it.
+          durability: "sync" as const,
+        }
+      : {}),
+  });
   for await (const [mode, chunk] of stream as AsyncIterable<[string, unknown]>) {
     if (mode === "values") state = chunk as MoaState;
     else if (mode === "messages" && !flags.json) {
@@ -90,16 +164,9 @@ async function streamRun(
           streamedAnswer = true;
         }
       }
-    } else if (
-      mode === "custom" &&
-      !flags.json &&
-      isProposalEvent(chunk) &&
-      chunk.type === "proposal-end"
-    ) {
+    } else if (mode === "custom" && !flags.json && isProposalEvent(chunk) && chunk.type === "proposal-end") {
       if (chunk.status === "error") {
-        io.stderr(
-          `! layer ${chunk.layer} ${chunk.proposerId}#${chunk.sample} failed: ${chunk.error}\n`,
-        );
+        io.stderr(`! layer ${chunk.layer} ${chunk.proposerId}#${chunk.sample} failed: ${chunk.error}\n`);
       }
     }
   }
@@ -112,7 +179,8 @@ async function streamRun(
       `${JSON.stringify(
         {
           answer,
-          simulated,
+          simulated: flags.simulate === true,
+          thread: flags.thread ?? null,
           config,
           proposals: final.proposals,
           aggregation: final.aggregation ?? null,
@@ -134,6 +202,21 @@ async function streamRun(
   io.stdout("\n\n");
   io.stdout(`${formatRunSummary(summary, { color: io.color })}\n`);
   return EXIT.ok;
+}
+
+/** The configuration as flags would give it, so a resumed thread rebuilds the same models. */
+function toStoredConfig(config: ResolvedMoaConfig) {
+  return {
+    preset: config.preset,
+    proposers: config.proposers,
+    aggregator: config.aggregator,
+    layers: config.layers,
+    aggregation: config.aggregation,
+    samples: config.samples,
+    temperature: config.temperature,
+    maxTokens: config.maxTokens,
+    minProposals: config.minProposals,
+  };
 }
 
 /** Simulated latencies and lengths: enough to watch the layers run, fast enough for a demo. */

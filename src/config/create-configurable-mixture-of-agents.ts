@@ -1,5 +1,5 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { buildMoaGraph } from "../graph/build-moa-graph.js";
+import { buildMoaGraph, type MoaStateGraph } from "../graph/build-moa-graph.js";
 import type { MoaPlan } from "../graph/proposer-spec.js";
 import { resolvePlan } from "../graph/resolve-plan.js";
 import { configToParams, type ModelLoader } from "./config-to-params.js";
@@ -34,7 +34,7 @@ export function createConfigurableMixtureOfAgents({
   loadModel,
   defaults = {},
   streamProposerTokens = true,
-}: CreateConfigurableMixtureOfAgentsParams) {
+}: CreateConfigurableMixtureOfAgentsParams): MoaStateGraph {
   // Plans are cached per distinct context so clients (and their connection pools) are reused
   // across runs of the same assistant.
   const plans = new Map<string, MoaPlan>();

@@ -23,7 +23,12 @@ export class InsufficientProposalsError extends MoaError {
   /** Every failed proposal of the layer with its error message. */
   readonly failures: FailedProposer[];
 
-  constructor(fields: { layer: number; succeeded: number; required: number; failures: FailedProposer[] }) {
+  constructor(fields: {
+    layer: number;
+    succeeded: number;
+    required: number;
+    failures: FailedProposer[];
+  }) {
     const failed = fields.failures
       .map((failure) => `  - ${failure.proposerId}#${failure.sample}: ${failure.error}`)
       .join("\n");

@@ -12,7 +12,15 @@ export class InvalidArgumentError extends MoaError {
   /** The offending value (never a model instance's secrets: models are summarised by name). */
   readonly value: unknown;
 
-  constructor({ parameter, value, message }: { parameter: string; value: unknown; message: string }) {
+  constructor({
+    parameter,
+    value,
+    message,
+  }: {
+    parameter: string;
+    value: unknown;
+    message: string;
+  }) {
     super("InvalidArgumentError", `Invalid argument \`${parameter}\`: ${message}`);
     this.parameter = parameter;
     this.value = value;

@@ -30,7 +30,9 @@ export class MoaError extends Error {
   /** @internal Shared by the subclasses' guards. */
   protected static hasMarker(error: unknown, marker: symbol): boolean {
     return (
-      error != null && typeof error === "object" && (error as Record<symbol, unknown>)[marker] === true
+      error != null &&
+      typeof error === "object" &&
+      (error as Record<symbol, unknown>)[marker] === true
     );
   }
 }

@@ -1,14 +1,32 @@
-import { END, START, StateGraph } from "@langchain/langgraph";
+import type { InteropZodObject } from "@langchain/core/utils/types";
+import {
+  END,
+  START,
+  StateGraph,
+  type ExtractStateType,
+  type ExtractUpdateType,
+} from "@langchain/langgraph";
 import { MoaStateSchema } from "../state/moa-state.js";
-import { MOA_NODES } from "./node-names.js";
+import { MOA_NODES, type MoaNodeName } from "./node-names.js";
 import { createAggregateNode } from "./nodes/aggregate-node.js";
 import { createLayerNode } from "./nodes/layer-node.js";
 import { createProposeNode } from "./nodes/propose-node.js";
 import { createRankNode } from "./nodes/rank-node.js";
-import { turn } from "./nodes/turn-node.js";
+import { createTurnNode } from "./nodes/turn-node.js";
 import type { PlanSource } from "./plan-source.js";
 import { createLayerRouter, createTurnRouter } from "./routers.js";
 import type { AggregationStrategy } from "./proposer-spec.js";
+
+/**
+ * The uncompiled graph the factories return: MoA state, node names from {@link MOA_NODES}.
+ * Compile it with your checkpointer: `graph.compile({ checkpointer })`.
+ */
+export type MoaStateGraph = StateGraph<
+  typeof MoaStateSchema,
+  ExtractStateType<typeof MoaStateSchema>,
+  ExtractUpdateType<typeof MoaStateSchema, ExtractStateType<typeof MoaStateSchema>>,
+  MoaNodeName
+>;
 
 /** Options shared by the static and the per-run-configurable MoA graphs. */
 export interface BuildMoaGraphOptions {
@@ -16,6 +34,8 @@ export interface BuildMoaGraphOptions {
   /** Final nodes the graph must contain (both for graphs configured per run). */
   finalNodes: readonly AggregationStrategy[];
   streamProposerTokens: boolean;
+  /** Zod schema of the run's `context` (deployed graphs choose their models with it). */
+  contextSchema?: InteropZodObject;
 }
 
 /**
@@ -29,16 +49,23 @@ export interface BuildMoaGraphOptions {
  * (proposer, sample), every branch of a layer runs in the same superstep, and the `proposals`
  * reducer merges their results whatever order they finish in.
  */
-export function buildMoaGraph({ getPlan, finalNodes, streamProposerTokens }: BuildMoaGraphOptions) {
+export function buildMoaGraph({
+  getPlan,
+  finalNodes,
+  streamProposerTokens,
+  contextSchema,
+}: BuildMoaGraphOptions): MoaStateGraph {
   const finals = finalNodes.map((strategy) =>
     strategy === "rank" ? MOA_NODES.rank : MOA_NODES.aggregate,
   );
-  const graph = new StateGraph(MoaStateSchema);
+  const graph = contextSchema
+    ? new StateGraph(MoaStateSchema, contextSchema)
+    : new StateGraph(MoaStateSchema);
   // Nodes write `ProposalsReset` updates the zod-derived update type cannot express, and only
   // the reachable final nodes are added (so `getGraph()` draws no orphans): wire untyped.
   const wiring = graph as unknown as StateGraph<any, any, any, string>;
   wiring
-    .addNode(MOA_NODES.turn, turn)
+    .addNode(MOA_NODES.turn, createTurnNode(getPlan))
     .addNode(MOA_NODES.propose, createProposeNode(getPlan, { streamProposerTokens }))
     .addNode(MOA_NODES.layer, createLayerNode(getPlan))
     .addEdge(START, MOA_NODES.turn)
@@ -54,5 +81,5 @@ export function buildMoaGraph({ getPlan, finalNodes, streamProposerTokens }: Bui
   const branches = [MOA_NODES.propose, ...finals];
   wiring.addConditionalEdges(MOA_NODES.turn, createTurnRouter(getPlan), branches);
   wiring.addConditionalEdges(MOA_NODES.layer, createLayerRouter(getPlan), branches);
-  return graph;
+  return graph as unknown as MoaStateGraph;
 }

@@ -1,5 +1,5 @@
 import type { AggregationStrategy, ProposerSpec } from "./proposer-spec.js";
-import { buildMoaGraph } from "./build-moa-graph.js";
+import { buildMoaGraph, type MoaStateGraph } from "./build-moa-graph.js";
 import { resolvePlan } from "./resolve-plan.js";
 
 /**
@@ -71,7 +71,7 @@ export interface CreateMixtureOfAgentsParams {
  * console.log(result.messages.at(-1)?.content, result.proposals.length);
  * ```
  */
-export function createMixtureOfAgents(params: CreateMixtureOfAgentsParams) {
+export function createMixtureOfAgents(params: CreateMixtureOfAgentsParams): MoaStateGraph {
   const plan = resolvePlan(params);
   return buildMoaGraph({
     getPlan: () => plan,

@@ -46,7 +46,8 @@ export function resolvePlan(params: MoaPlanParams): MoaPlan {
     throw new InvalidArgumentError({
       parameter: "layerProposers",
       value: "(both given)",
-      message: "give either `proposers` (the same list for every layer) or `layerProposers`, not both.",
+      message:
+        "give either `proposers` (the same list for every layer) or `layerProposers`, not both.",
     });
   }
 
@@ -56,7 +57,8 @@ export function resolvePlan(params: MoaPlanParams): MoaPlan {
     throw new InvalidArgumentError({
       parameter: "layers",
       value: layers,
-      message: "must be a whole number ≥ 1 (3 = the paper's MoA, 2 = MoA-Lite, 1 = aggregator alone).",
+      message:
+        "must be a whole number ≥ 1 (3 = the paper's MoA, 2 = MoA-Lite, 1 = aggregator alone).",
     });
   }
   if (layerProposers !== undefined) {
@@ -123,37 +125,58 @@ export function fanOut(proposers: readonly ResolvedProposer[]): number {
   return proposers.reduce((total, proposer) => total + proposer.samples, 0);
 }
 
-function resolveProposerList(list: ProposerSpec[] | undefined, parameter: string): ResolvedProposer[] {
+function resolveProposerList(
+  list: ProposerSpec[] | undefined,
+  parameter: string,
+): ResolvedProposer[] {
   if (!Array.isArray(list) || list.length === 0) {
     throw new InvalidArgumentError({
       parameter,
       value: list,
-      message: "must be a non-empty array of chat models or `{ model, id?, samples?, temperature?, maxTokens? }` objects.",
+      message:
+        "must be a non-empty array of chat models or `{ model, id?, samples?, temperature?, maxTokens? }` objects.",
     });
   }
-  const resolved = list.map((spec, index) => resolveProposer(spec, `${parameter}[${index}]`, index));
-  // Ids must be unique within a layer: they key the proposals and the stream metadata.
-  const seen = new Map<string, number>();
-  for (const proposer of resolved) {
-    const count = (seen.get(proposer.id) ?? 0) + 1;
-    seen.set(proposer.id, count);
-    if (count > 1) proposer.id = `${proposer.id}-${count}`;
-  }
+  const resolved = list.map((spec, index) =>
+    resolveProposer(spec, `${parameter}[${index}]`, index),
+  );
+  // Ids must be unique within a layer: they key the proposals and the stream metadata. An id
+  // the caller chose keeps it; any other clash takes the first free `-2`, `-3`, … suffix that is
+  // neither taken nor chosen elsewhere in the list (`[a, a, { id: "a-2", … }]`).
+  const chosen = list.map((spec) => !isChatModel(spec) && spec.id !== undefined);
+  const reserved = new Set(resolved.filter((_, index) => chosen[index]).map(({ id }) => id));
+  const taken = new Set<string>();
+  resolved.forEach((proposer, index) => {
+    const base = proposer.id;
+    const free = (id: string) =>
+      !taken.has(id) && ((chosen[index] && id === base) || !reserved.has(id));
+    for (let suffix = 2; !free(proposer.id); suffix++) proposer.id = `${base}-${suffix}`;
+    taken.add(proposer.id);
+  });
   return resolved;
 }
 
 function resolveProposer(spec: ProposerSpec, parameter: string, index: number): ResolvedProposer {
   if (isChatModel(spec)) return { id: modelName(spec), index, model: spec, samples: 1 };
-  if (spec == null || typeof spec !== "object" || !isChatModel((spec as { model?: unknown }).model)) {
+  if (
+    spec == null ||
+    typeof spec !== "object" ||
+    !isChatModel((spec as { model?: unknown }).model)
+  ) {
     throw new InvalidArgumentError({
       parameter,
       value: describe(spec),
-      message: "expected a LangChain chat model or `{ model: chatModel, … }` (use loadChatModel(\"provider:model\") to build one from a string).",
+      message:
+        'expected a LangChain chat model or `{ model: chatModel, … }` (use loadChatModel("provider:model") to build one from a string).',
     });
   }
   const { id, model, samples = 1, temperature, maxTokens } = spec;
   if (id !== undefined && (typeof id !== "string" || id.trim() === "")) {
-    throw new InvalidArgumentError({ parameter: `${parameter}.id`, value: id, message: "must be a non-empty string." });
+    throw new InvalidArgumentError({
+      parameter: `${parameter}.id`,
+      value: id,
+      message: "must be a non-empty string.",
+    });
   }
   if (!Number.isInteger(samples) || samples < 1) {
     throw new InvalidArgumentError({

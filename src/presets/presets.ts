@@ -4,7 +4,7 @@ import type { AggregationStrategy } from "../graph/proposer-spec.js";
 export interface MoaPreset {
   /** What the preset reproduces. */
   description: string;
-  proposers: string[];
+  proposers: readonly string[];
   aggregator: string;
   layers: number;
   aggregation: AggregationStrategy;

@@ -1,6 +1,8 @@
 import type { BaseMessage } from "@langchain/core/messages";
-import { MessagesZodMeta } from "@langchain/langgraph";
-import { registry } from "@langchain/langgraph/zod";
+import { MessagesZodMeta, type Messages } from "@langchain/langgraph";
+// `ReducedZodChannel` and `Messages` are named here so the declaration emitter can spell the
+// schema's type through public entry points.
+import { registry, type ReducedZodChannel } from "@langchain/langgraph/zod";
 import { z } from "zod";
 import { AggregationSchema, type Aggregation } from "./aggregation.js";
 import {
@@ -47,8 +49,14 @@ export interface MoaState {
 
 /** What a node may write. */
 export interface MoaStateUpdate {
-  messages?: BaseMessage[];
+  messages?: Messages;
   proposals?: ProposalsUpdate;
   aggregation?: Aggregation | null;
   usage?: Usage;
 }
+
+/** The `proposals` channel of {@link MoaStateSchema}: a list with an order-independent reducer. */
+export type ProposalsChannel = ReducedZodChannel<
+  z.ZodArray<typeof ProposalSchema>,
+  typeof ProposalsUpdateSchema
+>;

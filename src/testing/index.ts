@@ -37,3 +37,15 @@ export {
   type SyntheticReplyFields,
   type TokenCandidate,
 } from "./simulator/index.js";
+export {
+  startLangSmithSink,
+  buildRunTree,
+  flattenRunTree,
+  formatRunTree,
+  runMetadata,
+  type LangSmithSink,
+  type LangSmithSinkOptions,
+  type LangSmithSinkRequest,
+  type SinkRun,
+  type SinkRunNode,
+} from "./langsmith-sink/index.js";

@@ -5,6 +5,8 @@ beforeAll(() => {
   process.env.LANGSMITH_TRACING = "false";
   process.env.LANGCHAIN_TRACING_V2 = "false";
   globalThis.fetch = (input: unknown) => {
-    throw new Error(`Unit tests may not use the network (fetch ${String(input)}). Use a fake model.`);
+    throw new Error(
+      `Unit tests may not use the network (fetch ${String(input)}). Use a fake model.`,
+    );
   };
 });

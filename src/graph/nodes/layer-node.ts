@@ -21,7 +21,11 @@ export function createLayerNode(getPlan: PlanSource) {
         required: plan.minProposals,
         failures: proposals
           .filter((proposal) => proposal.status === "error")
-          .map(({ proposerId, sample, error }) => ({ proposerId, sample, error: error ?? "unknown error" })),
+          .map(({ proposerId, sample, error }) => ({
+            proposerId,
+            sample,
+            error: error ?? "unknown error",
+          })),
       });
     }
     return {};

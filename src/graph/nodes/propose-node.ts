@@ -42,7 +42,12 @@ export function createProposeNode(getPlan: PlanSource, options: { streamProposer
         task.messages,
         modelCallConfig(
           config,
-          { moa_role: "proposer", moa_layer: task.layer, moa_proposer_id: proposer.id, moa_sample: task.sample },
+          {
+            moa_role: "proposer",
+            moa_layer: task.layer,
+            moa_proposer_id: proposer.id,
+            moa_sample: task.sample,
+          },
           { stream: options.streamProposerTokens },
         ),
       );
@@ -51,7 +56,14 @@ export function createProposeNode(getPlan: PlanSource, options: { streamProposer
       const usage = usageFromMessage(reply);
       proposal =
         content.trim() === ""
-          ? { ...slot, status: "error", content: "", error: "the model returned empty content", usage, latencyMs }
+          ? {
+              ...slot,
+              status: "error",
+              content: "",
+              error: "the model returned empty content",
+              usage,
+              latencyMs,
+            }
           : { ...slot, status: "ok", content, usage, latencyMs };
     } catch (error) {
       if (isControlFlowError(error, config.signal)) throw error;

@@ -15,7 +15,10 @@ import type { PlanSource } from "../plan-source.js";
  * the first successful proposal is used and the fallback is recorded.
  */
 export function createRankNode(getPlan: PlanSource) {
-  return async function rank(state: MoaState, config: LangGraphRunnableConfig): Promise<MoaStateUpdate> {
+  return async function rank(
+    state: MoaState,
+    config: LangGraphRunnableConfig,
+  ): Promise<MoaStateUpdate> {
     const plan = getPlan(config);
     const lastLayer = plan.proposerLayers.length;
     const candidates = state.proposals
@@ -24,7 +27,12 @@ export function createRankNode(getPlan: PlanSource) {
     const query = latestUserText(state.messages);
     const callConfig = modelCallConfig(
       config,
-      { moa_role: "ranker", moa_layer: lastLayer + 1, moa_proposer_id: plan.aggregator.id, moa_sample: 0 },
+      {
+        moa_role: "ranker",
+        moa_layer: lastLayer + 1,
+        moa_proposer_id: plan.aggregator.id,
+        moa_sample: 0,
+      },
       // The ranker's reply is a number, not the answer: keep it out of the token stream.
       { stream: false },
     );
@@ -34,7 +42,11 @@ export function createRankNode(getPlan: PlanSource) {
     let choice: number | undefined;
     for (const strict of [false, true]) {
       const reply = await plan.aggregator.model.invoke(
-        buildRankMessages({ query, candidates: candidates.map((candidate) => candidate.content), strict }),
+        buildRankMessages({
+          query,
+          candidates: candidates.map((candidate) => candidate.content),
+          strict,
+        }),
         callConfig,
       );
       replies.push(messageText(reply));

@@ -101,8 +101,8 @@ describe("FakeChatModel", () => {
 
   it("counts concurrent calls per instance and across instances with a shared probe", async () => {
     const probe = new ConcurrencyProbe();
-    const a = new FakeChatModel({ probe, latencyMs: 20 });
-    const b = new FakeChatModel({ probe, latencyMs: 20 });
+    const a = new FakeChatModel({ probe, latencyMs: 40 });
+    const b = new FakeChatModel({ probe, latencyMs: 40 });
     await Promise.all([a.invoke(ask("1")), a.invoke(ask("2")), b.invoke(ask("3"))]);
     expect(a.recorder.peakInFlight).toBe(2);
     expect(b.recorder.peakInFlight).toBe(1);

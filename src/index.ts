@@ -16,6 +16,9 @@ export {
   type ProposalEvent,
   type ProposalStartEvent,
   type ProposerSpec,
+  type RunBudget,
+  type MoaStateGraph,
+  DEFAULT_CALL_TIMEOUT_MS,
 } from "./graph/index.js";
 export {
   AGGREGATE_AND_SYNTHESIZE_PROMPT,
@@ -29,6 +32,7 @@ export {
   compareProposals,
   reduceProposals,
   type Aggregation,
+  type AggregatorFallbackRecord,
   type MoaState,
   type Proposal,
   type Ranking,
@@ -40,6 +44,9 @@ export {
   InvalidConfigError,
   MoaError,
   ModelSpecError,
+  BudgetExceededError,
+  type BudgetLimit,
+  type BudgetSpend,
   type ConfigIssue,
   type FailedProposer,
 } from "./errors/index.js";

@@ -14,6 +14,7 @@ import { createProposeNode } from "./nodes/propose-node.js";
 import { createRankNode } from "./nodes/rank-node.js";
 import { createTurnNode } from "./nodes/turn-node.js";
 import type { PlanSource } from "./plan-source.js";
+import { TurnRegistry } from "./turn-coordinator.js";
 import { createLayerRouter, createTurnRouter } from "./routers.js";
 import type { AggregationStrategy } from "./proposer-spec.js";
 
@@ -58,6 +59,8 @@ export function buildMoaGraph({
   const finals = finalNodes.map((strategy) =>
     strategy === "rank" ? MOA_NODES.rank : MOA_NODES.aggregate,
   );
+  // Branches of one turn coordinate (straggler cut-off, budget) through this registry.
+  const turns = new TurnRegistry();
   const graph = contextSchema
     ? new StateGraph(MoaStateSchema, contextSchema)
     : new StateGraph(MoaStateSchema);
@@ -66,16 +69,16 @@ export function buildMoaGraph({
   const wiring = graph as unknown as StateGraph<any, any, any, string>;
   wiring
     .addNode(MOA_NODES.turn, createTurnNode(getPlan))
-    .addNode(MOA_NODES.propose, createProposeNode(getPlan, { streamProposerTokens }))
-    .addNode(MOA_NODES.layer, createLayerNode(getPlan))
+    .addNode(MOA_NODES.propose, createProposeNode(getPlan, { streamProposerTokens, turns }))
+    .addNode(MOA_NODES.layer, createLayerNode(getPlan, turns))
     .addEdge(START, MOA_NODES.turn)
     .addEdge(MOA_NODES.propose, MOA_NODES.layer);
   if (finals.includes(MOA_NODES.aggregate)) {
-    wiring.addNode(MOA_NODES.aggregate, createAggregateNode(getPlan));
+    wiring.addNode(MOA_NODES.aggregate, createAggregateNode(getPlan, turns));
     wiring.addEdge(MOA_NODES.aggregate, END);
   }
   if (finals.includes(MOA_NODES.rank)) {
-    wiring.addNode(MOA_NODES.rank, createRankNode(getPlan));
+    wiring.addNode(MOA_NODES.rank, createRankNode(getPlan, turns));
     wiring.addEdge(MOA_NODES.rank, END);
   }
   const branches = [MOA_NODES.propose, ...finals];

@@ -1,6 +1,6 @@
 import type { AggregationStrategy, ProposerSpec } from "./proposer-spec.js";
 import { buildMoaGraph, type MoaStateGraph } from "./build-moa-graph.js";
-import { resolvePlan } from "./resolve-plan.js";
+import { resolvePlan, type RunBudget } from "./resolve-plan.js";
 
 /**
  * Parameters of {@link createMixtureOfAgents}.
@@ -44,6 +44,39 @@ export interface CreateMixtureOfAgentsParams {
    * @default true
    */
   streamProposerTokens?: boolean;
+  /**
+   * Whole-call timeout of every proposer and aggregator call in milliseconds, streaming
+   * included (an HTTP client's own timeout stops at the response headers, so a stream that
+   * stalls later needs this). A proposer that times out becomes an `error` proposal.
+   * @default 300000
+   */
+  callTimeoutMs?: number;
+  /**
+   * Straggler cut-off: once `minProposals` proposals of a layer succeeded, the calls still
+   * running get this many milliseconds, then are cancelled (their requests aborted) and
+   * recorded as `error` proposals starting with "cancelled"; the layer goes on.
+   * @default undefined (wait for every proposer)
+   */
+  stragglerGraceMs?: number;
+  /**
+   * What the final node does when the aggregator (or ranker) still fails after its retries:
+   * another model takes over, or `"first-proposal"` returns the first successful last-layer
+   * proposal verbatim. Recorded in `aggregation.fallback`.
+   * @default undefined (the run fails with the aggregator's error)
+   */
+  aggregatorFallback?: ProposerSpec | "first-proposal";
+  /**
+   * Per-run budget. Before any call, a pre-flight upper-bound estimate that cannot fit refuses
+   * the run (`BudgetExceededError`, phase "preflight"); during the run, actual usage is tallied
+   * and the run stops as soon as a cap is crossed (phase "run", in-flight calls aborted).
+   * @example { maxCostUsd: 0.05, prices: { "gpt-4o": { inputPerMillion: 5, outputPerMillion: 15 } } }
+   */
+  budget?: RunBudget;
+  /**
+   * Context windows (tokens) by proposer id or model name, for the context guard; a spec's own
+   * `contextWindow` wins and a built-in table covers the paper's models.
+   */
+  contextWindows?: Record<string, number>;
 }
 
 /**

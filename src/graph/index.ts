@@ -16,3 +16,6 @@ export {
   type ProposalStartEvent,
 } from "./stream-events.js";
 export type { MoaCallMetadata, MoaRole } from "./model-call-config.js";
+export type { RunBudget } from "./resolve-plan.js";
+export { DEFAULT_CALL_TIMEOUT_MS } from "./resolve-plan.js";
+export type { MoaStateGraph } from "./build-moa-graph.js";

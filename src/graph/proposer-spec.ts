@@ -1,4 +1,5 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import type { TokenPrice } from "../budget/estimate-run.js";
 
 /**
  * A proposer (or the aggregator): a chat model, or a model with settings.
@@ -25,6 +26,11 @@ export type ProposerSpec =
       temperature?: number;
       /** Output token cap for this proposer; overrides the model's own. */
       maxTokens?: number;
+      /**
+       * Context window of the model in tokens, for the context guard.
+       * @default the `contextWindows` parameter, else the built-in table by model name
+       */
+      contextWindow?: number;
     };
 
 /** A proposer after validation: a unique id, its position, a ready model, a sample count. */
@@ -34,7 +40,16 @@ export interface ResolvedProposer {
   index: number;
   model: BaseChatModel;
   samples: number;
+  /** Model name (for price and context-window tables). */
+  modelName: string;
+  /** Output cap of each call, when known (spec, else the model's own `maxTokens`). */
+  maxOutputTokens?: number;
+  /** Context window for the context guard, when known. */
+  contextWindow?: number;
 }
+
+/** What the final node does when the aggregator fails after its retries. */
+export type ResolvedAggregatorFallback = ResolvedProposer | "first-proposal";
 
 /** How the final node turns the last layer's answers into one answer. */
 export type AggregationStrategy = "synthesize" | "rank";
@@ -46,4 +61,20 @@ export interface MoaPlan {
   aggregator: ResolvedProposer;
   aggregation: AggregationStrategy;
   minProposals: number;
+  /** Whole-call timeout of every model call, streaming included. */
+  callTimeoutMs: number;
+  /** Grace period after a layer's quorum before its stragglers are cancelled. */
+  stragglerGraceMs?: number;
+  aggregatorFallback?: ResolvedAggregatorFallback;
+  budget?: ResolvedBudget;
+}
+
+/** A run's budget after validation. */
+export interface ResolvedBudget {
+  maxCostUsd?: number;
+  maxTokens?: number;
+  /** USD per million tokens, by proposer id or model name. */
+  prices: Readonly<Record<string, TokenPrice>>;
+  /** Output tokens assumed by the pre-flight estimate for calls with no known cap. */
+  assumedOutputTokens: number;
 }

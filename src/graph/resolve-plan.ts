@@ -1,12 +1,31 @@
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { isChatModel, modelName } from "../models/model-name.js";
 import { withSampling } from "../models/with-sampling.js";
+import { knownContextWindow } from "../context/context-windows.js";
+import type { TokenPrice } from "../budget/estimate-run.js";
 import type {
   AggregationStrategy,
   MoaPlan,
   ProposerSpec,
+  ResolvedAggregatorFallback,
+  ResolvedBudget,
   ResolvedProposer,
 } from "./proposer-spec.js";
+
+/** A run's budget (see {@link CreateMixtureOfAgentsParams.budget}). */
+export interface RunBudget {
+  /** Refuse or stop the run above this many US dollars. */
+  maxCostUsd?: number;
+  /** Refuse or stop the run above this many tokens (input + output, every call). */
+  maxTokens?: number;
+  /** USD per million tokens, keyed by proposer id or model name. Unknown prices are never guessed. */
+  prices?: Record<string, TokenPrice>;
+  /** Output tokens the pre-flight estimate assumes for a call with no `maxTokens`. @default 2048 */
+  assumedOutputTokens?: number;
+}
+
+/** Default whole-call timeout: long enough for a 2k-token answer from a slow large model. */
+export const DEFAULT_CALL_TIMEOUT_MS = 300_000;
 
 /** Parameters of {@link createMixtureOfAgents}; every field is documented there. */
 export interface MoaPlanParams {
@@ -16,6 +35,11 @@ export interface MoaPlanParams {
   aggregator: ProposerSpec;
   aggregation?: AggregationStrategy;
   minProposals?: number;
+  callTimeoutMs?: number;
+  stragglerGraceMs?: number;
+  aggregatorFallback?: ProposerSpec | "first-proposal";
+  budget?: RunBudget;
+  contextWindows?: Record<string, number>;
 }
 
 const DEFAULT_LAYERS = 3;
@@ -117,7 +141,43 @@ export function resolvePlan(params: MoaPlanParams): MoaPlan {
       message: `a layer sends only ${smallestLayer} call(s), so it can never reach ${minProposals} proposals; lower \`minProposals\` or add proposers.`,
     });
   }
-  return { proposerLayers, aggregator, aggregation, minProposals };
+  const callTimeoutMs = params.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  positive(callTimeoutMs, "callTimeoutMs", "milliseconds a model call may take, streaming included");
+  if (params.stragglerGraceMs !== undefined) {
+    nonNegative(params.stragglerGraceMs, "stragglerGraceMs", "milliseconds to wait for stragglers once the quorum is met");
+  }
+  const contextWindows = params.contextWindows ?? {};
+  for (const [key, window] of Object.entries(contextWindows)) {
+    positive(window, `contextWindows.${key}`, "the model's context window in tokens");
+  }
+  for (const proposer of [...proposerLayers.flat(), aggregator]) {
+    proposer.contextWindow ??=
+      contextWindows[proposer.id] ?? contextWindows[proposer.modelName] ?? knownContextWindow(proposer.modelName);
+  }
+  let aggregatorFallback: ResolvedAggregatorFallback | undefined;
+  if (params.aggregatorFallback === "first-proposal") {
+    if (layers < 2) {
+      throw new InvalidArgumentError({
+        parameter: "aggregatorFallback",
+        value: "first-proposal",
+        message: 'there are no proposals with `layers: 1`; pass a fallback model instead of "first-proposal".',
+      });
+    }
+    aggregatorFallback = "first-proposal";
+  } else if (params.aggregatorFallback !== undefined) {
+    aggregatorFallback = resolveProposer(params.aggregatorFallback, "aggregatorFallback", 0);
+  }
+  const budget = resolveBudget(params.budget);
+  return {
+    proposerLayers,
+    aggregator,
+    aggregation,
+    minProposals,
+    callTimeoutMs,
+    stragglerGraceMs: params.stragglerGraceMs,
+    aggregatorFallback,
+    budget,
+  };
 }
 
 /** Calls one layer makes: the sum of its proposers' samples. */
@@ -157,7 +217,16 @@ function resolveProposerList(
 }
 
 function resolveProposer(spec: ProposerSpec, parameter: string, index: number): ResolvedProposer {
-  if (isChatModel(spec)) return { id: modelName(spec), index, model: spec, samples: 1 };
+  if (isChatModel(spec)) {
+    return {
+      id: modelName(spec),
+      index,
+      model: spec,
+      samples: 1,
+      modelName: modelName(spec),
+      maxOutputTokens: ownMaxTokens(spec),
+    };
+  }
   if (
     spec == null ||
     typeof spec !== "object" ||
@@ -170,7 +239,10 @@ function resolveProposer(spec: ProposerSpec, parameter: string, index: number): 
         'expected a LangChain chat model or `{ model: chatModel, … }` (use loadChatModel("provider:model") to build one from a string).',
     });
   }
-  const { id, model, samples = 1, temperature, maxTokens } = spec;
+  const { id, model, samples = 1, temperature, maxTokens, contextWindow } = spec;
+  if (contextWindow !== undefined) {
+    positive(contextWindow, `${parameter}.contextWindow`, "the model's context window in tokens");
+  }
   if (id !== undefined && (typeof id !== "string" || id.trim() === "")) {
     throw new InvalidArgumentError({
       parameter: `${parameter}.id`,
@@ -204,6 +276,57 @@ function resolveProposer(spec: ProposerSpec, parameter: string, index: number): 
     index,
     model: withSampling(model, { temperature, maxTokens }, parameter),
     samples,
+    modelName: modelName(model),
+    maxOutputTokens: maxTokens ?? ownMaxTokens(model),
+    contextWindow,
+  };
+}
+
+function ownMaxTokens(model: object): number | undefined {
+  const value = (model as { maxTokens?: unknown }).maxTokens;
+  return typeof value === "number" && value > 0 ? value : undefined;
+}
+
+function positive(value: unknown, parameter: string, what: string): void {
+  if (!(typeof value === "number" && Number.isFinite(value) && value > 0)) {
+    throw new InvalidArgumentError({ parameter, value, message: `must be a number > 0 (${what}).` });
+  }
+}
+
+function nonNegative(value: unknown, parameter: string, what: string): void {
+  if (!(typeof value === "number" && Number.isFinite(value) && value >= 0)) {
+    throw new InvalidArgumentError({ parameter, value, message: `must be a number ≥ 0 (${what}).` });
+  }
+}
+
+function resolveBudget(budget: RunBudget | undefined): ResolvedBudget | undefined {
+  if (budget === undefined) return undefined;
+  if (budget.maxCostUsd === undefined && budget.maxTokens === undefined) {
+    throw new InvalidArgumentError({
+      parameter: "budget",
+      value: budget,
+      message: "set `maxCostUsd` and/or `maxTokens`, or leave `budget` out.",
+    });
+  }
+  if (budget.maxCostUsd !== undefined) positive(budget.maxCostUsd, "budget.maxCostUsd", "US dollars");
+  if (budget.maxTokens !== undefined) positive(budget.maxTokens, "budget.maxTokens", "tokens per run");
+  const assumedOutputTokens = budget.assumedOutputTokens ?? 2048;
+  positive(assumedOutputTokens, "budget.assumedOutputTokens", "tokens");
+  const prices = budget.prices ?? {};
+  for (const [key, price] of Object.entries(prices)) {
+    if (!(price?.inputPerMillion >= 0 && price?.outputPerMillion >= 0)) {
+      throw new InvalidArgumentError({
+        parameter: `budget.prices.${key}`,
+        value: price,
+        message: "needs `inputPerMillion` and `outputPerMillion` (USD per million tokens, ≥ 0).",
+      });
+    }
+  }
+  return {
+    maxCostUsd: budget.maxCostUsd,
+    maxTokens: budget.maxTokens,
+    prices,
+    assumedOutputTokens,
   };
 }
 

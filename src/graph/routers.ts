@@ -1,6 +1,8 @@
 import { Send, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { injectReferences } from "../prompts/inject-references.js";
+import { tallyProposals } from "../budget/run-spend.js";
 import { layerReferences } from "../state/proposal.js";
+import { guardedInjection } from "./guarded-references.js";
 import type { MoaState } from "../state/moa-state.js";
 import { MOA_NODES } from "./node-names.js";
 import type { ProposeTask } from "./nodes/propose-node.js";
@@ -24,14 +26,27 @@ export function lastCompletedLayer(state: Pick<MoaState, "proposals">): number {
  * conversation; later layers see it with the previous layer's successful answers injected.
  */
 export function dispatchLayer(state: MoaState, plan: MoaPlan, layer: number): Send[] {
-  const messages =
-    layer === 1
-      ? state.messages
-      : injectReferences(state.messages, layerReferences(state.proposals, layer - 1));
+  const references = layer === 1 ? [] : layerReferences(state.proposals, layer - 1);
+  // Injected once per layer; only a proposer whose context window is too small for it gets
+  // its own, fairly shortened copy.
+  const shared = layer === 1 ? state.messages : injectReferences(state.messages, references);
+  const spentBefore = plan.budget ? tallyProposals(plan, state.proposals).spend : undefined;
   const sends: Send[] = [];
   for (const proposer of plan.proposerLayers[layer - 1]!) {
+    const guarded =
+      layer === 1 || proposer.contextWindow === undefined
+        ? { messages: shared, referencesTruncated: false }
+        : guardedInjection(state.messages, references, proposer);
     for (let sample = 0; sample < proposer.samples; sample++) {
-      const task: ProposeTask = { layer, proposerIndex: proposer.index, sample, messages };
+      const task: ProposeTask = {
+        layer,
+        proposerIndex: proposer.index,
+        sample,
+        messages: guarded.messages,
+        turnId: state.turnId ?? "",
+        ...(guarded.referencesTruncated ? { referencesTruncated: true } : {}),
+        ...(spentBefore ? { spentBefore } : {}),
+      };
       sends.push(new Send(MOA_NODES.propose, task));
     }
   }

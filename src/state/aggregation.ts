@@ -27,6 +27,18 @@ export interface Aggregation {
   usage?: Usage;
   latencyMs?: number;
   ranking?: Ranking;
+  /** True when the context guard shortened the references the final node received. */
+  referencesTruncated?: boolean;
+  /** Set when the aggregator failed and `aggregatorFallback` produced the answer. */
+  fallback?: AggregatorFallbackRecord;
+}
+
+/** How `aggregatorFallback` stood in for a failed aggregator. */
+export interface AggregatorFallbackRecord {
+  /** The aggregator's error (credential-free). */
+  reason: string;
+  /** The fallback model's id, or `"first-proposal"`. */
+  used: string;
 }
 
 export const RankingSchema = z.object({
@@ -44,4 +56,6 @@ export const AggregationSchema = z.object({
   usage: UsageSchema.optional(),
   latencyMs: z.number().optional(),
   ranking: RankingSchema.optional(),
+  referencesTruncated: z.boolean().optional(),
+  fallback: z.object({ reason: z.string(), used: z.string() }).optional(),
 });

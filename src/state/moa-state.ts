@@ -37,6 +37,7 @@ export const MoaStateSchema = z.object({
     .optional()
     .describe("What the final node did this turn (model, usage, ranker choice)."),
   usage: UsageSchema.optional().describe("Token totals of this turn, proposers and aggregator."),
+  turnId: z.string().optional().describe("Id of the current turn (keys in-process coordination)."),
 });
 
 /** The value of a Mixture-of-Agents graph's state. */
@@ -45,6 +46,7 @@ export interface MoaState {
   proposals: Proposal[];
   aggregation?: Aggregation | null;
   usage?: Usage;
+  turnId?: string;
 }
 
 /** What a node may write. */
@@ -53,6 +55,7 @@ export interface MoaStateUpdate {
   proposals?: ProposalsUpdate;
   aggregation?: Aggregation | null;
   usage?: Usage;
+  turnId?: string;
 }
 
 /** The `proposals` channel of {@link MoaStateSchema}: a list with an order-independent reducer. */

@@ -23,6 +23,8 @@ export interface Proposal {
   error?: string;
   usage?: Usage;
   latencyMs?: number;
+  /** True when the context guard shortened the references this proposer received. */
+  referencesTruncated?: boolean;
 }
 
 export const UsageSchema = z.object({
@@ -40,6 +42,7 @@ export const ProposalSchema = z.object({
   error: z.string().optional(),
   usage: UsageSchema.optional(),
   latencyMs: z.number().optional(),
+  referencesTruncated: z.boolean().optional(),
 });
 
 /** Update that clears this turn's proposals (written when a turn starts). */

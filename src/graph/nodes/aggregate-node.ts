@@ -1,17 +1,24 @@
+import { AIMessage, type BaseMessage } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { injectReferences } from "../../prompts/inject-references.js";
-import { layerReferences, sumUsage } from "../../state/proposal.js";
+import { compareProposals, layerReferences, sumUsage } from "../../state/proposal.js";
+import type { AggregatorFallbackRecord } from "../../state/aggregation.js";
 import type { MoaState, MoaStateUpdate } from "../../state/moa-state.js";
 import { usageFromMessage } from "../../models/usage.js";
-import { modelCallConfig } from "../model-call-config.js";
+import { describeError, isControlFlowError } from "../control-flow.js";
+import { callFinalModel, checkBudgetAfterFinal } from "../final-call.js";
+import { guardedInjection } from "../guarded-references.js";
 import type { PlanSource } from "../plan-source.js";
+import type { ResolvedProposer } from "../proposer-spec.js";
+import type { TurnRegistry } from "../turn-coordinator.js";
 
 /**
  * The final Aggregate-and-Synthesize call: the aggregator sees the conversation with the last
  * proposer layer's successful answers injected (or the plain conversation when `layers = 1`),
- * and its reply is appended to `messages`.
+ * and its reply is appended to `messages`. When the aggregator fails after its retries and an
+ * `aggregatorFallback` is set, the fallback model synthesizes instead, or the first successful
+ * proposal is returned; the fallback is recorded in `aggregation.fallback`.
  */
-export function createAggregateNode(getPlan: PlanSource) {
+export function createAggregateNode(getPlan: PlanSource, turns: TurnRegistry) {
   return async function aggregate(
     state: MoaState,
     config: LangGraphRunnableConfig,
@@ -20,28 +27,47 @@ export function createAggregateNode(getPlan: PlanSource) {
     const lastLayer = plan.proposerLayers.length;
     const references = lastLayer > 0 ? layerReferences(state.proposals, lastLayer) : [];
     const started = performance.now();
-    const reply = await plan.aggregator.model.invoke(
-      injectReferences(state.messages, references),
-      modelCallConfig(
-        config,
-        {
-          moa_role: "aggregator",
-          moa_layer: lastLayer + 1,
-          moa_proposer_id: plan.aggregator.id,
-          moa_sample: 0,
-        },
-        { stream: true },
-      ),
-    );
-    const usage = usageFromMessage(reply);
+    const synthesize = async (receiver: ResolvedProposer) => {
+      const guarded = guardedInjection(state.messages, references, receiver);
+      const reply = await callFinalModel(receiver, guarded.messages, config, plan, "aggregator");
+      return { reply: reply as BaseMessage, truncated: guarded.referencesTruncated, receiver };
+    };
+    let outcome: { reply: BaseMessage; truncated: boolean; receiver: ResolvedProposer };
+    let fallback: AggregatorFallbackRecord | undefined;
+    try {
+      outcome = await synthesize(plan.aggregator);
+    } catch (error) {
+      const backup = plan.aggregatorFallback;
+      if (backup === undefined || isControlFlowError(error, config.signal)) throw error;
+      const reason = describeError(error);
+      if (backup === "first-proposal") {
+        const first = state.proposals
+          .filter((proposal) => proposal.layer === lastLayer && proposal.status === "ok")
+          .sort(compareProposals)[0]!;
+        outcome = {
+          reply: new AIMessage({ content: first.content, id: `moa-fallback-${crypto.randomUUID()}` }),
+          truncated: false,
+          receiver: plan.aggregator,
+        };
+        fallback = { reason, used: "first-proposal" };
+      } else {
+        outcome = await synthesize(backup);
+        fallback = { reason, used: backup.id };
+      }
+    }
+    const usage = fallback?.used === "first-proposal" ? undefined : usageFromMessage(outcome.reply);
+    checkBudgetAfterFinal(plan, state, outcome.receiver, [usage]);
+    if (state.turnId) turns.release(state.turnId);
     return {
-      messages: [reply],
+      messages: [outcome.reply],
       aggregation: {
         mode: "synthesize",
-        aggregatorId: plan.aggregator.id,
+        aggregatorId: outcome.receiver.id,
         references: references.length,
         usage,
         latencyMs: performance.now() - started,
+        ...(outcome.truncated ? { referencesTruncated: true } : {}),
+        ...(fallback ? { fallback } : {}),
       },
       usage: sumUsage([...state.proposals.map((proposal) => proposal.usage), usage]),
     };

@@ -4,7 +4,10 @@ import type { Proposal } from "../../state/proposal.js";
 import type { MoaStateUpdate } from "../../state/moa-state.js";
 import { messageText, usageFromMessage } from "../../models/usage.js";
 import { describeError, isControlFlowError } from "../control-flow.js";
+import type { BudgetSpend } from "../../errors/budget-exceeded-error.js";
+import { createCallSignal } from "../call-signal.js";
 import { modelCallConfig } from "../model-call-config.js";
+import type { TurnRegistry } from "../turn-coordinator.js";
 import type { PlanSource } from "../plan-source.js";
 import type { ProposalEvent } from "../stream-events.js";
 
@@ -15,13 +18,22 @@ export interface ProposeTask {
   sample: number;
   /** What this proposer sees: the conversation, with the previous layer's references for layer ≥ 2. */
   messages: BaseMessage[];
+  /** The turn's id: branches of one turn share a coordinator (straggler cut-off, budget). */
+  turnId: string;
+  /** Set when the context guard shortened this proposer's references. */
+  referencesTruncated?: boolean;
+  /** What the turn had spent before this layer (only with a budget; survives restarts). */
+  spentBefore?: BudgetSpend;
 }
 
 /**
  * The propose node: one proposer call. A failure becomes a proposal with `status: "error"`
  * (so it never cancels its sibling branches); control flow and run cancellation propagate.
  */
-export function createProposeNode(getPlan: PlanSource, options: { streamProposerTokens: boolean }) {
+export function createProposeNode(
+  getPlan: PlanSource,
+  options: { streamProposerTokens: boolean; turns: TurnRegistry },
+) {
   return async function propose(
     task: ProposeTask,
     config: LangGraphRunnableConfig,
@@ -34,6 +46,10 @@ export function createProposeNode(getPlan: PlanSource, options: { streamProposer
       proposerIndex: proposer.index,
       sample: task.sample,
     };
+    const coordinator = options.turns.get(task.turnId, plan);
+    if (task.spentBefore) coordinator.tally?.seed(task.spentBefore);
+    const turnControl = coordinator.enter(task.layer);
+    const call = createCallSignal(config.signal, turnControl, plan.callTimeoutMs);
     emit(config, { type: "proposal-start", ...slot });
     const started = performance.now();
     let proposal: Proposal;
@@ -48,7 +64,7 @@ export function createProposeNode(getPlan: PlanSource, options: { streamProposer
             moa_proposer_id: proposer.id,
             moa_sample: task.sample,
           },
-          { stream: options.streamProposerTokens },
+          { stream: options.streamProposerTokens, signal: call.signal },
         ),
       );
       const content = messageText(reply);
@@ -71,9 +87,22 @@ export function createProposeNode(getPlan: PlanSource, options: { streamProposer
         ...slot,
         status: "error",
         content: "",
-        error: describeError(error),
+        error: call.reason() ?? describeError(error),
         latencyMs: performance.now() - started,
       };
+    } finally {
+      call.dispose();
+    }
+    if (task.referencesTruncated) proposal.referencesTruncated = true;
+    coordinator.leave(task.layer, turnControl, proposal.status === "ok");
+    if (coordinator.tally) {
+      coordinator.tally.add(proposer, proposal.usage);
+      if (coordinator.tally.exceeded()) {
+        const error = coordinator.tally.error();
+        // Stop every in-flight call of the turn now; throwing ends the run with the typed error.
+        coordinator.abortAll({ kind: "budget", message: "cancelled: the run's budget was crossed" });
+        throw error;
+      }
     }
     emit(config, {
       type: "proposal-end",

@@ -5,7 +5,11 @@ import { parseRankReply } from "../../prompts/parse-rank-reply.js";
 import { compareProposals, sumUsage, type Usage } from "../../state/proposal.js";
 import type { MoaState, MoaStateUpdate } from "../../state/moa-state.js";
 import { messageText, usageFromMessage } from "../../models/usage.js";
-import { modelCallConfig } from "../model-call-config.js";
+import type { AggregatorFallbackRecord } from "../../state/aggregation.js";
+import { describeError, isControlFlowError } from "../control-flow.js";
+import { callFinalModel, checkBudgetAfterFinal } from "../final-call.js";
+import type { ResolvedProposer } from "../proposer-spec.js";
+import type { TurnRegistry } from "../turn-coordinator.js";
 import type { PlanSource } from "../plan-source.js";
 
 /**
@@ -14,7 +18,7 @@ import type { PlanSource } from "../plan-source.js";
  * returned verbatim. An unusable reply is retried once with a stricter instruction; after that
  * the first successful proposal is used and the fallback is recorded.
  */
-export function createRankNode(getPlan: PlanSource) {
+export function createRankNode(getPlan: PlanSource, turns: TurnRegistry) {
   return async function rank(
     state: MoaState,
     config: LangGraphRunnableConfig,
@@ -25,47 +29,55 @@ export function createRankNode(getPlan: PlanSource) {
       .filter((proposal) => proposal.layer === lastLayer && proposal.status === "ok")
       .sort(compareProposals);
     const query = latestUserText(state.messages);
-    const callConfig = modelCallConfig(
-      config,
-      {
-        moa_role: "ranker",
-        moa_layer: lastLayer + 1,
-        moa_proposer_id: plan.aggregator.id,
-        moa_sample: 0,
-      },
-      // The ranker's reply is a number, not the answer: keep it out of the token stream.
-      { stream: false },
-    );
     const started = performance.now();
     const replies: string[] = [];
     const usages: (Usage | undefined)[] = [];
     let choice: number | undefined;
-    for (const strict of [false, true]) {
-      const reply = await plan.aggregator.model.invoke(
-        buildRankMessages({
-          query,
-          candidates: candidates.map((candidate) => candidate.content),
-          strict,
-        }),
-        callConfig,
-      );
-      replies.push(messageText(reply));
-      usages.push(usageFromMessage(reply));
-      const parsed = parseRankReply(messageText(reply));
-      if (parsed !== undefined && parsed >= 1 && parsed <= candidates.length) {
-        choice = parsed;
-        break;
+    let ranker = plan.aggregator;
+    let aggregatorFallback: AggregatorFallbackRecord | undefined;
+    try {
+      choice = await pick(ranker);
+    } catch (error) {
+      const backup = plan.aggregatorFallback;
+      if (backup === undefined || isControlFlowError(error, config.signal)) throw error;
+      aggregatorFallback = { reason: describeError(error), used: backup === "first-proposal" ? backup : backup.id };
+      if (backup !== "first-proposal") {
+        ranker = backup;
+        choice = await pick(ranker);
       }
+    }
+
+    async function pick(model: ResolvedProposer): Promise<number | undefined> {
+      for (const strict of [false, true]) {
+        const reply = await callFinalModel(
+          model,
+          buildRankMessages({
+            query,
+            candidates: candidates.map((candidate) => candidate.content),
+            strict,
+          }),
+          config,
+          plan,
+          "ranker",
+        );
+        replies.push(messageText(reply));
+        usages.push(usageFromMessage(reply));
+        const parsed = parseRankReply(messageText(reply));
+        if (parsed !== undefined && parsed >= 1 && parsed <= candidates.length) return parsed;
+      }
+      return undefined;
     }
     const fallback = choice === undefined;
     const chosenNumber = choice ?? 1;
     const chosen = candidates[chosenNumber - 1]!;
     const usage = sumUsage(usages);
+    checkBudgetAfterFinal(plan, state, ranker, usages);
+    if (state.turnId) turns.release(state.turnId);
     return {
       messages: [new AIMessage({ content: chosen.content, id: `moa-rank-${crypto.randomUUID()}` })],
       aggregation: {
         mode: "rank",
-        aggregatorId: plan.aggregator.id,
+        aggregatorId: ranker.id,
         references: candidates.length,
         usage,
         latencyMs: performance.now() - started,
@@ -76,6 +88,7 @@ export function createRankNode(getPlan: PlanSource) {
           fallback,
           replies,
         },
+        ...(aggregatorFallback ? { fallback: aggregatorFallback } : {}),
       },
       usage: sumUsage([...state.proposals.map((proposal) => proposal.usage), usage]),
     };

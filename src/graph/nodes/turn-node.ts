@@ -1,19 +1,28 @@
+import { randomUUID } from "node:crypto";
+import type { BaseMessage } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { checkBudgetBeforeRun } from "../../budget/run-spend.js";
 import { RESET_PROPOSALS } from "../../state/proposal.js";
 import type { MoaStateUpdate } from "../../state/moa-state.js";
 import type { PlanSource } from "../plan-source.js";
 
 /**
  * Starts a turn: resolves the plan (so a bad per-run configuration fails here, before any
- * model call) and clears last turn's proposals, aggregation record and usage totals.
+ * model call), runs the budget's pre-flight check, and clears last turn's proposals,
+ * aggregation record and usage totals.
  */
 export function createTurnNode(getPlan: PlanSource) {
-  return function turn(_state: unknown, config: LangGraphRunnableConfig): MoaStateUpdate {
-    getPlan(config);
+  return function turn(
+    state: { messages: BaseMessage[] },
+    config: LangGraphRunnableConfig,
+  ): MoaStateUpdate {
+    const plan = getPlan(config);
+    checkBudgetBeforeRun(plan, state.messages);
     return {
       proposals: RESET_PROPOSALS,
       aggregation: null,
       usage: { inputTokens: 0, outputTokens: 0 },
+      turnId: randomUUID(),
     };
   };
 }

@@ -1,0 +1,134 @@
+import type { BaseMessage } from "@langchain/core/messages";
+import { estimateMessageTokens } from "../context/estimate-tokens.js";
+import { BudgetExceededError, type BudgetSpend } from "../errors/budget-exceeded-error.js";
+import type { MoaPlan, ResolvedBudget, ResolvedProposer } from "../graph/proposer-spec.js";
+import type { Usage } from "../state/proposal.js";
+import { costOf, estimateRun, type TokenPrice } from "./estimate-run.js";
+
+/** The price of a proposer's calls: by its id, else its model name; `undefined` when unknown. */
+export function priceFor(budget: ResolvedBudget, proposer: ResolvedProposer): TokenPrice | undefined {
+  return budget.prices[proposer.id] ?? budget.prices[proposer.modelName];
+}
+
+/** A running tally of what a turn spent. */
+export class SpendTally {
+  readonly spend: BudgetSpend = { inputTokens: 0, outputTokens: 0, costUsd: 0, unpriced: [] };
+
+  constructor(private readonly budget: ResolvedBudget) {}
+
+  /**
+   * Raises the tally to at least `spend` (what the turn had spent before, as recorded in
+   * state): a coordinator created after a restart starts where the turn was.
+   */
+  seed(spend: BudgetSpend): void {
+    this.spend.inputTokens = Math.max(this.spend.inputTokens, spend.inputTokens);
+    this.spend.outputTokens = Math.max(this.spend.outputTokens, spend.outputTokens);
+    this.spend.costUsd = Math.max(this.spend.costUsd, spend.costUsd);
+    for (const id of spend.unpriced) if (!this.spend.unpriced.includes(id)) this.spend.unpriced.push(id);
+  }
+
+  /** Adds one call's usage. */
+  add(proposer: ResolvedProposer, usage: Usage | undefined): void {
+    if (!usage) return;
+    this.spend.inputTokens += usage.inputTokens;
+    this.spend.outputTokens += usage.outputTokens;
+    const price = priceFor(this.budget, proposer);
+    if (price) this.spend.costUsd += costOf(price, usage.inputTokens, usage.outputTokens);
+    else if (!this.spend.unpriced.includes(proposer.id)) this.spend.unpriced.push(proposer.id);
+  }
+
+  /** True once the spend is above a cap. */
+  exceeded(): boolean {
+    const { maxCostUsd, maxTokens } = this.budget;
+    return (
+      (maxTokens !== undefined && this.spend.inputTokens + this.spend.outputTokens > maxTokens) ||
+      (maxCostUsd !== undefined && this.spend.costUsd > maxCostUsd)
+    );
+  }
+
+  /** The typed error for a crossed cap, with the spend so far. */
+  error(): BudgetExceededError {
+    const { maxCostUsd, maxTokens } = this.budget;
+    const { inputTokens, outputTokens, costUsd } = this.spend;
+    return new BudgetExceededError({
+      phase: "run",
+      limit: { maxCostUsd, maxTokens },
+      spent: { ...this.spend, unpriced: [...this.spend.unpriced] },
+      message:
+        `The run crossed its budget and was stopped: spent ${inputTokens + outputTokens} tokens ` +
+        `(${inputTokens} in / ${outputTokens} out) and $${costUsd.toFixed(6)}` +
+        `${limitText(maxCostUsd, maxTokens)}. Raise \`budget.maxCostUsd\` / \`budget.maxTokens\` or use fewer or cheaper proposers.`,
+    });
+  }
+}
+
+/**
+ * The tally of what a turn's recorded proposals spent (to resume the count after a restart).
+ */
+export function tallyProposals(
+  plan: MoaPlan,
+  proposals: readonly { layer: number; proposerIndex: number; usage?: Usage }[],
+): SpendTally {
+  const tally = new SpendTally(plan.budget!);
+  for (const proposal of proposals) {
+    const proposer = plan.proposerLayers[proposal.layer - 1]?.[proposal.proposerIndex];
+    if (proposer) tally.add(proposer, proposal.usage);
+  }
+  return tally;
+}
+
+/**
+ * Pre-flight check before any call: refuses a run whose upper-bound estimate cannot fit the
+ * budget, or whose cost cap cannot be enforced because a model has no known price.
+ */
+export function checkBudgetBeforeRun(plan: MoaPlan, messages: readonly BaseMessage[]): void {
+  const budget = plan.budget;
+  if (!budget) return;
+  const caller = (proposer: ResolvedProposer) => ({
+    id: proposer.id,
+    samples: proposer.samples,
+    maxOutputTokens: proposer.maxOutputTokens ?? budget.assumedOutputTokens,
+    price: priceFor(budget, proposer),
+  });
+  const estimate = estimateRun({
+    promptTokens: estimateMessageTokens(messages),
+    proposerLayers: plan.proposerLayers.map((layer) => layer.map(caller)),
+    aggregator: caller(plan.aggregator),
+  });
+  const summary = {
+    calls: estimate.calls,
+    inputTokens: estimate.inputTokens,
+    outputTokens: estimate.outputTokens,
+    costUsd: estimate.pricedCostUsd,
+    unpriced: estimate.unpriced,
+  };
+  const { maxCostUsd, maxTokens } = budget;
+  const refuse = (reason: string) =>
+    new BudgetExceededError({ phase: "preflight", limit: { maxCostUsd, maxTokens }, estimate: summary, message: reason });
+  const totalTokens = estimate.inputTokens + estimate.outputTokens;
+  if (maxCostUsd !== undefined && estimate.unpriced.length > 0) {
+    throw refuse(
+      `Cannot enforce \`budget.maxCostUsd\`: no price for ${estimate.unpriced.join(", ")}. ` +
+        "Add them to `budget.prices` (USD per million input/output tokens); prices are never guessed.",
+    );
+  }
+  if (maxTokens !== undefined && totalTokens > maxTokens) {
+    throw refuse(
+      `The run may use up to ${totalTokens} tokens over ${estimate.calls} calls (estimate: ${estimate.inputTokens} in / ${estimate.outputTokens} out), ` +
+        `above \`budget.maxTokens\` ${maxTokens}. Lower \`maxTokens\` per call, use fewer proposers or layers, or raise the budget.`,
+    );
+  }
+  if (maxCostUsd !== undefined && estimate.pricedCostUsd > maxCostUsd) {
+    throw refuse(
+      `The run may cost up to $${estimate.pricedCostUsd.toFixed(6)} over ${estimate.calls} calls (${totalTokens} tokens), ` +
+        `above \`budget.maxCostUsd\` $${maxCostUsd}. Lower \`maxTokens\` per call, use fewer or cheaper proposers, or raise the budget.`,
+    );
+  }
+}
+
+function limitText(maxCostUsd: number | undefined, maxTokens: number | undefined): string {
+  const parts = [];
+  if (maxTokens !== undefined) parts.push(`maxTokens ${maxTokens}`);
+  if (maxCostUsd !== undefined) parts.push(`maxCostUsd $${maxCostUsd}`);
+  return parts.length ? ` against ${parts.join(" and ")}` : "";
+}

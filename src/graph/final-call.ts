@@ -1,0 +1,61 @@
+import type { AIMessageChunk, BaseMessage } from "@langchain/core/messages";
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { tallyProposals } from "../budget/run-spend.js";
+import type { Usage } from "../state/proposal.js";
+import type { MoaState } from "../state/moa-state.js";
+import { createCallSignal } from "./call-signal.js";
+import { isControlFlowError } from "./control-flow.js";
+import { modelCallConfig, type MoaRole } from "./model-call-config.js";
+import type { MoaPlan, ResolvedProposer } from "./proposer-spec.js";
+
+/**
+ * One call of the final node (aggregator or ranker) under the plan's whole-call timeout. A
+ * timeout surfaces as an error that says so instead of a bare abort.
+ */
+export async function callFinalModel(
+  receiver: ResolvedProposer,
+  messages: BaseMessage[],
+  config: LangGraphRunnableConfig,
+  plan: MoaPlan,
+  role: Exclude<MoaRole, "proposer">,
+): Promise<AIMessageChunk> {
+  const call = createCallSignal(config.signal, undefined, plan.callTimeoutMs);
+  try {
+    return await receiver.model.invoke(
+      messages,
+      modelCallConfig(
+        config,
+        {
+          moa_role: role,
+          moa_layer: plan.proposerLayers.length + 1,
+          moa_proposer_id: receiver.id,
+          moa_sample: 0,
+        },
+        // The ranker's reply is a number, not the answer: keep it out of the token stream.
+        { stream: role === "aggregator", signal: call.signal },
+      ),
+    );
+  } catch (error) {
+    const reason = isControlFlowError(error, config.signal) ? undefined : call.reason();
+    if (reason) throw new Error(`${role} ${receiver.id}: ${reason}`, { cause: error });
+    throw error;
+  } finally {
+    call.dispose();
+  }
+}
+
+/**
+ * Budget check after the final call: the turn's recorded proposals plus the final node's own
+ * usage; throws `BudgetExceededError` (phase "run") when a cap is crossed.
+ */
+export function checkBudgetAfterFinal(
+  plan: MoaPlan,
+  state: Pick<MoaState, "proposals">,
+  receiver: ResolvedProposer,
+  usages: readonly (Usage | undefined)[],
+): void {
+  if (!plan.budget) return;
+  const tally = tallyProposals(plan, state.proposals);
+  for (const usage of usages) tally.add(receiver, usage);
+  if (tally.exceeded()) throw tally.error();
+}

@@ -13,6 +13,10 @@ import { registerSimCommand } from "./sim-command.js";
 const FLAG_NAMES: Record<string, string> = {
   maxTokens: "--max-tokens",
   minProposals: "--min-proposals",
+  callTimeoutMs: "--timeout-ms",
+  stragglerGraceMs: "--straggler-grace-ms",
+  maxCostUsd: "--budget-usd",
+  maxRunTokens: "--budget-tokens",
 };
 
 /** Builds the `moa` program around an I/O object (tests pass their own). */

@@ -14,6 +14,11 @@ export interface ModelFlags {
   temperature?: string;
   maxTokens?: string;
   minProposals?: string;
+  timeoutMs?: string;
+  retries?: string;
+  stragglerGraceMs?: string;
+  budgetUsd?: string;
+  budgetTokens?: string;
 }
 
 /** Adds the model options to a command. */
@@ -35,7 +40,12 @@ export function addModelOptions(command: Command): Command {
     .option("--samples <k>", "parallel samples per proposer")
     .option("--temperature <t>", "sampling temperature of every call")
     .option("--max-tokens <n>", "output token cap of every call")
-    .option("--min-proposals <n>", "successful proposals each layer needs");
+    .option("--min-proposals <n>", "successful proposals each layer needs")
+    .option("--timeout-ms <ms>", "whole-call timeout of every model call (default 300000)")
+    .option("--retries <n>", "retries of a failed request: 429 (honouring Retry-After), 5xx, timeouts (default 2)")
+    .option("--straggler-grace-ms <ms>", "once a layer's quorum is met, cancel the rest after this long")
+    .option("--budget-usd <usd>", "refuse or stop the run above this cost (list prices)")
+    .option("--budget-tokens <n>", "refuse or stop the run above this many tokens");
 }
 
 /**
@@ -59,6 +69,11 @@ export function flagsToConfig(flags: ModelFlags): MoaConfigInput {
     ["temperature", "temperature", "--temperature"],
     ["maxTokens", "maxTokens", "--max-tokens"],
     ["minProposals", "minProposals", "--min-proposals"],
+    ["timeoutMs", "callTimeoutMs", "--timeout-ms"],
+    ["retries", "retries", "--retries"],
+    ["stragglerGraceMs", "stragglerGraceMs", "--straggler-grace-ms"],
+    ["budgetUsd", "maxCostUsd", "--budget-usd"],
+    ["budgetTokens", "maxRunTokens", "--budget-tokens"],
   ];
   for (const [flag, key, name] of numbers) {
     const raw = flags[flag];

@@ -206,17 +206,8 @@ async function streamRun(
 
 /** The configuration as flags would give it, so a resumed thread rebuilds the same models. */
 function toStoredConfig(config: ResolvedMoaConfig) {
-  return {
-    preset: config.preset,
-    proposers: config.proposers,
-    aggregator: config.aggregator,
-    layers: config.layers,
-    aggregation: config.aggregation,
-    samples: config.samples,
-    temperature: config.temperature,
-    maxTokens: config.maxTokens,
-    minProposals: config.minProposals,
-  };
+  const { description: _description, ...stored } = config;
+  return Object.fromEntries(Object.entries(stored).filter(([, value]) => value !== undefined));
 }
 
 /** Simulated latencies and lengths: enough to watch the layers run, fast enough for a demo. */

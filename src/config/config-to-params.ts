@@ -1,12 +1,19 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { CreateMixtureOfAgentsParams } from "../graph/create-mixture-of-agents.js";
+import type { TokenPrice } from "../budget/estimate-run.js";
+import { DEFAULT_PRICES, findPrice, type PriceRow } from "../models/price-table.js";
 import type { ResolvedMoaConfig } from "./moa-config.js";
 
-/** Builds a chat model from a "provider:model" string with sampling settings (e.g. `loadChatModel`). */
-export type ModelLoader = (
-  spec: string,
-  sampling: { temperature: number; maxTokens: number },
-) => BaseChatModel;
+/** Settings a {@link ModelLoader} applies to the models it builds. */
+export interface ModelLoadSettings {
+  temperature: number;
+  maxTokens: number;
+  /** Retries of failed requests, when the configuration sets them. */
+  maxRetries?: number;
+}
+
+/** Builds a chat model from a "provider:model" string with its settings (e.g. `loadChatModel`). */
+export type ModelLoader = (spec: string, settings: ModelLoadSettings) => BaseChatModel;
 
 /**
  * Turns a resolved serializable configuration into factory parameters, loading each distinct
@@ -15,8 +22,13 @@ export type ModelLoader = (
 export function configToParams(
   config: ResolvedMoaConfig,
   loadModel: ModelLoader,
+  prices: readonly PriceRow[] = DEFAULT_PRICES,
 ): CreateMixtureOfAgentsParams {
-  const sampling = { temperature: config.temperature, maxTokens: config.maxTokens };
+  const sampling: ModelLoadSettings = {
+    temperature: config.temperature,
+    maxTokens: config.maxTokens,
+    ...(config.retries !== undefined ? { maxRetries: config.retries } : {}),
+  };
   const cache = new Map<string, BaseChatModel>();
   const load = (spec: string) => {
     let model = cache.get(spec);
@@ -39,7 +51,27 @@ export function configToParams(
     layers: config.layers,
     aggregation: config.aggregation,
     minProposals: config.minProposals,
+    callTimeoutMs: config.callTimeoutMs,
+    stragglerGraceMs: config.stragglerGraceMs,
+    budget:
+      config.maxCostUsd !== undefined || config.maxRunTokens !== undefined
+        ? {
+            maxCostUsd: config.maxCostUsd,
+            maxTokens: config.maxRunTokens,
+            prices: priceMap([...config.proposers, config.aggregator], prices),
+          }
+        : undefined,
   };
+}
+
+/** Prices by proposer id (the model part of each spec) for the budget; unknown ones left out. */
+function priceMap(specs: readonly string[], table: readonly PriceRow[]): Record<string, TokenPrice> {
+  const map: Record<string, TokenPrice> = {};
+  for (const spec of specs) {
+    const row = findPrice(spec, table);
+    if (row) map[specModel(spec)] = { inputPerMillion: row.inputPerMillion, outputPerMillion: row.outputPerMillion };
+  }
+  return map;
 }
 
 function specModel(spec: string): string {

@@ -4,7 +4,7 @@ export {
   type MoaConfigInput,
   type ResolvedMoaConfig,
 } from "./moa-config.js";
-export { configToParams, type ModelLoader } from "./config-to-params.js";
+export { configToParams, type ModelLoadSettings, type ModelLoader } from "./config-to-params.js";
 export {
   createConfigurableMixtureOfAgents,
   type CreateConfigurableMixtureOfAgentsParams,

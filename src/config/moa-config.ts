@@ -74,6 +74,35 @@ export const MoaConfigSchema = z
       .min(1, "must be ≥ 1")
       .optional()
       .describe("Successful proposals each layer needs (quorum). Default 1."),
+    callTimeoutMs: z
+      .number()
+      .int("must be a whole number")
+      .min(1, "must be ≥ 1")
+      .optional()
+      .describe("Whole-call timeout of every model call in ms, streaming included. Default 300000."),
+    retries: z
+      .number()
+      .int("must be a whole number")
+      .min(0, "must be ≥ 0")
+      .max(10, "must be ≤ 10")
+      .optional()
+      .describe("Retries of a failed request (429 honouring Retry-After, 5xx, timeouts). Default 2."),
+    stragglerGraceMs: z
+      .number()
+      .min(0, "must be ≥ 0")
+      .optional()
+      .describe("Once a layer's quorum is met, cancel the rest after this many ms. Default: wait for all."),
+    maxCostUsd: z
+      .number()
+      .positive("must be > 0")
+      .optional()
+      .describe("Budget: refuse or stop the run above this cost in USD (list prices)."),
+    maxRunTokens: z
+      .number()
+      .int("must be a whole number")
+      .min(1, "must be ≥ 1")
+      .optional()
+      .describe("Budget: refuse or stop the run above this many tokens (all calls)."),
   })
   .strict();
 
@@ -84,6 +113,11 @@ export type MoaConfigInput = z.input<typeof MoaConfigSchema>;
 export interface ResolvedMoaConfig extends MoaPreset {
   preset: PresetName;
   minProposals: number;
+  callTimeoutMs?: number;
+  retries?: number;
+  stragglerGraceMs?: number;
+  maxCostUsd?: number;
+  maxRunTokens?: number;
 }
 
 /**
@@ -121,6 +155,11 @@ export function parseMoaConfig(input: unknown, source: string): ResolvedMoaConfi
     maxTokens: overrides.maxTokens ?? base.maxTokens,
     minProposals: overrides.minProposals ?? 1,
     preset,
+    callTimeoutMs: overrides.callTimeoutMs,
+    retries: overrides.retries,
+    stragglerGraceMs: overrides.stragglerGraceMs,
+    maxCostUsd: overrides.maxCostUsd,
+    maxRunTokens: overrides.maxRunTokens,
   };
   const issues = [];
   const fanOut = resolved.proposers.length * resolved.samples;

@@ -1,6 +1,194 @@
 /**
- * Evaluation harness (AlpacaEval 2.0, MT-Bench, FLASK): generate → judge → report.
+ * Evaluation harness (AlpacaEval 2.0, MT-Bench, FLASK) in three resumable stages over files:
+ * generate → judge → report. Generation takes any `(instance) => Promise<{ output }>` function
+ * (a model or the MoA graph); judges take a LangChain chat model configured with the official
+ * settings; metrics are pure functions reproducing the upstream tools' numbers.
+ *
+ * @example
+ * ```ts
+ * import { generateAlpacaEval, judgeAlpacaEval, reportAlpacaEvalFile, ALPACA_EVAL_JUDGE_SETTINGS } from "langgraph-moa/eval";
+ *
+ * await generateAlpacaEval({ generator: "moa", out: "runs/outputs.json", generate: async ({ instruction }) => ({ output: await answer(instruction) }) });
+ * await judgeAlpacaEval({ outputs: "runs/outputs.json", judge: new ChatOpenAI({ ...ALPACA_EVAL_JUDGE_SETTINGS }), out: "runs/annotations.json" });
+ * console.log(await reportAlpacaEvalFile("runs/annotations.json"));
+ * ```
  *
  * @module
  */
-export {};
+
+// Stages, caching and progress (shared by the three benchmarks)
+export {
+  runStage,
+  pickStageOptions,
+  type RunStageParams,
+  type StageExecutionContext,
+  type StageOptions,
+  type StageOutcome,
+  type StageSummary,
+} from "./stages/run-stage.js";
+export {
+  createJsonListStore,
+  createJsonlStore,
+  type StageFailure,
+  type StageStore,
+} from "./stages/stage-store.js";
+export type { ProgressCallback, StageProgress } from "./stages/stage-progress.js";
+export {
+  backoffDelayMs,
+  isRateLimitError,
+  isTransientError,
+  retryAfterMs,
+  type RetryOptions,
+} from "./stages/retry-policy.js";
+export { JudgmentCache } from "./stages/judgment-cache.js";
+export type { JudgeCacheOption } from "./judge-cache-option.js";
+export {
+  invokeJudge,
+  judgeRequestKey,
+  type InvokeJudgeParams,
+  type JudgeCallResult,
+  type JudgeMessage,
+  type JudgeReply,
+} from "./judge-call.js";
+export type { GenerationResult } from "./generation.js";
+export { contentHash, canonicalJson } from "./content-hash.js";
+export { vendoredDataPath } from "./data-directory.js";
+export { EvalDataError } from "./eval-data-error.js";
+export { JudgeReplyError } from "./judge-reply-error.js";
+
+// AlpacaEval 2.0
+export { computeWinRate, averageLength, type WinRateMetrics } from "./alpaca-eval/win-rate.js";
+export {
+  buildLengthControlledDesign,
+  computeLengthControlledWinRate,
+  predictLengthControlledWinRate,
+  sampleStandardDeviation,
+  type GlmWeights,
+  type LengthControlledInput,
+  type LengthControlledOptions,
+  type LengthControlledResult,
+  type PredictLengthControlledOptions,
+} from "./alpaca-eval/length-controlled.js";
+export {
+  loadLengthControlledData,
+  type LengthControlledData,
+  type LoadLengthControlledDataParams,
+} from "./alpaca-eval/length-controlled-data.js";
+export {
+  crossValidateL1LogisticRegression,
+  fitL1LogisticRegression,
+  logistic,
+  logspace,
+  type CrossValidateOptions,
+  type CrossValidationResult,
+  type FitL1LogisticRegressionOptions,
+  type L1LogisticRegressionFit,
+  type SoftLabelDesign,
+} from "./alpaca-eval/l1-logistic-regression.js";
+export {
+  readAlpacaEvalLeaderboard,
+  readGlmWeights,
+  type AlpacaEvalLeaderboardRow,
+} from "./alpaca-eval/leaderboard-files.js";
+export {
+  buildAlpacaEvalJudgeMessages,
+  chatMlToMessages,
+  fillAlpacaEvalTemplate,
+  loadAlpacaEvalJudgeTemplate,
+  type AlpacaEvalPromptFields,
+} from "./alpaca-eval/judge-prompt.js";
+export {
+  firstTokenTopLogprobs,
+  preferenceFromLogprobs,
+  probabilityOfNumerator,
+  type LogprobTokens,
+  type TopLogprob,
+} from "./alpaca-eval/logprob-parser.js";
+export { isSwitchedOutputs, loadSwitchedOutputs } from "./alpaca-eval/position-switch.js";
+export { readAlpacaEvalAnnotations, type AlpacaEvalAnnotation } from "./alpaca-eval/annotations.js";
+export {
+  loadAlpacaEvalSet,
+  readAlpacaEvalOutputs,
+  writeAlpacaEvalOutputs,
+  type AlpacaEvalOutput,
+} from "./alpaca-eval/outputs-file.js";
+export {
+  reportAlpacaEval,
+  reportAlpacaEvalFile,
+  type AlpacaEvalReport,
+} from "./alpaca-eval/report.js";
+export {
+  generateAlpacaEval,
+  type AlpacaEvalInstance,
+  type GenerateAlpacaEvalParams,
+} from "./alpaca-eval/generate.js";
+export {
+  ALPACA_EVAL_ANNOTATOR,
+  ALPACA_EVAL_JUDGE_SETTINGS,
+  judgeAlpacaEval,
+  type JudgeAlpacaEvalParams,
+} from "./alpaca-eval/judge.js";
+
+// MT-Bench
+export { loadMtBenchQuestions, type MtBenchQuestion } from "./mt-bench/questions.js";
+export { MT_BENCH_TEMPERATURES, mtBenchTemperature } from "./mt-bench/temperatures.js";
+export {
+  loadMtBenchReferenceAnswers,
+  readMtBenchAnswers,
+  type MtBenchAnswer,
+} from "./mt-bench/answers-file.js";
+export {
+  MT_BENCH_JUDGE_SETTINGS,
+  MT_BENCH_REFERENCE_CATEGORIES,
+  buildMtBenchJudgeRequest,
+  loadMtBenchJudgePrompts,
+  mtBenchJudgePromptName,
+  type BuildMtBenchJudgeRequestParams,
+  type MtBenchJudgePrompt,
+  type MtBenchJudgeRequest,
+} from "./mt-bench/judge-prompts.js";
+export { parseMtBenchScore } from "./mt-bench/score-parser.js";
+export { readMtBenchJudgments, type MtBenchJudgment } from "./mt-bench/judgments-file.js";
+export {
+  generateMtBench,
+  type GenerateMtBenchParams,
+  type MtBenchTurnRequest,
+} from "./mt-bench/generate.js";
+export { judgeMtBench, type JudgeMtBenchParams } from "./mt-bench/judge.js";
+export { reportMtBench, reportMtBenchFile, type MtBenchReport } from "./mt-bench/report.js";
+
+// FLASK
+export { loadFlaskInstances, type FlaskInstance } from "./flask/instances.js";
+export { loadFlaskSkills, type FlaskSkill } from "./flask/skills.js";
+export {
+  FLASK_JUDGE_SETTINGS,
+  FLASK_PROMPT_ID,
+  buildFlaskJudgeRequest,
+  formatFlaskSkills,
+  loadFlaskJudgePrompt,
+  type BuildFlaskJudgeRequestParams,
+  type FlaskJudgePrompt,
+} from "./flask/judge-prompt.js";
+export { parseFlaskScores, type FlaskScoreValue } from "./flask/score-parser.js";
+export { readFlaskAnswers, type FlaskAnswer } from "./flask/answers-file.js";
+export { generateFlask, type GenerateFlaskParams } from "./flask/generate.js";
+export { judgeFlask, type FlaskReview, type JudgeFlaskParams } from "./flask/judge.js";
+export {
+  FLASK_SKILLS,
+  reportFlask,
+  reportFlaskFile,
+  type FlaskReport,
+  type FlaskSkillKey,
+  type FlaskSkillScore,
+} from "./flask/report.js";
+
+// Python compatibility helpers the prompts and parsers are built on
+export { formatPythonTemplate } from "./python/format-template.js";
+export {
+  parsePythonLiteral,
+  PythonLiteralSyntaxError,
+  type PythonLiteral,
+} from "./python/literal.js";
+export { PythonRandom } from "./python/seeded-random.js";
+export { pythonStrip } from "./python/strip.js";
+export { codePointLength } from "./python/code-point-length.js";

@@ -28,7 +28,9 @@ export function buildRunTree(runs: readonly SinkRun[]): SinkRunNode[] {
     else roots.push(node);
   }
   const sort = (list: SinkRunNode[]) => {
-    list.sort((a, b) => String(a.run.dotted_order ?? "").localeCompare(String(b.run.dotted_order ?? "")));
+    list.sort((a, b) =>
+      String(a.run.dotted_order ?? "").localeCompare(String(b.run.dotted_order ?? "")),
+    );
     for (const node of list) sort(node.children);
   };
   sort(roots);

@@ -102,7 +102,9 @@ const RUN_FIELD_PARTS = new Set(["inputs", "outputs", "events", "extra", "error"
  * await sink.close();
  * ```
  */
-export async function startLangSmithSink(options: LangSmithSinkOptions = {}): Promise<LangSmithSink> {
+export async function startLangSmithSink(
+  options: LangSmithSinkOptions = {},
+): Promise<LangSmithSink> {
   const host = options.host ?? "127.0.0.1";
   if (host !== "127.0.0.1") {
     throw new InvalidArgumentError({
@@ -178,14 +180,17 @@ export async function startLangSmithSink(options: LangSmithSinkOptions = {}): Pr
           send(400, { detail: "Expected multipart/form-data with a boundary" });
           return;
         }
-        for (const operation of multipartOperations(parseMultipart(body, boundary))) apply(operation);
+        for (const operation of multipartOperations(parseMultipart(body, boundary)))
+          apply(operation);
         send(202, {});
         return;
       }
       if (method === "POST" && path === "/runs/batch") {
         const batch = JSON.parse(entry.body) as { post?: unknown[]; patch?: unknown[] };
-        for (const fields of batch.post ?? []) apply({ kind: "post", fields: fields as Record<string, unknown> });
-        for (const fields of batch.patch ?? []) apply({ kind: "patch", fields: fields as Record<string, unknown> });
+        for (const fields of batch.post ?? [])
+          apply({ kind: "post", fields: fields as Record<string, unknown> });
+        for (const fields of batch.patch ?? [])
+          apply({ kind: "patch", fields: fields as Record<string, unknown> });
         send(202, {});
         return;
       }

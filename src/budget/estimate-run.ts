@@ -45,7 +45,11 @@ export interface RunEstimate {
  * calls and the aggregator read the prompt, the Aggregate-and-Synthesize text and every answer
  * of the previous layer.
  */
-export function estimateRun({ promptTokens, proposerLayers, aggregator }: RunEstimateInput): RunEstimate {
+export function estimateRun({
+  promptTokens,
+  proposerLayers,
+  aggregator,
+}: RunEstimateInput): RunEstimate {
   const overhead = estimateTokens(AGGREGATE_AND_SYNTHESIZE_PROMPT);
   let calls = 0;
   let inputTokens = 0;

@@ -6,7 +6,10 @@ import type { Usage } from "../state/proposal.js";
 import { costOf, estimateRun, type TokenPrice } from "./estimate-run.js";
 
 /** The price of a proposer's calls: by its id, else its model name; `undefined` when unknown. */
-export function priceFor(budget: ResolvedBudget, proposer: ResolvedProposer): TokenPrice | undefined {
+export function priceFor(
+  budget: ResolvedBudget,
+  proposer: ResolvedProposer,
+): TokenPrice | undefined {
   return budget.prices[proposer.id] ?? budget.prices[proposer.modelName];
 }
 
@@ -24,7 +27,8 @@ export class SpendTally {
     this.spend.inputTokens = Math.max(this.spend.inputTokens, spend.inputTokens);
     this.spend.outputTokens = Math.max(this.spend.outputTokens, spend.outputTokens);
     this.spend.costUsd = Math.max(this.spend.costUsd, spend.costUsd);
-    for (const id of spend.unpriced) if (!this.spend.unpriced.includes(id)) this.spend.unpriced.push(id);
+    for (const id of spend.unpriced)
+      if (!this.spend.unpriced.includes(id)) this.spend.unpriced.push(id);
   }
 
   /** Adds one call's usage. */
@@ -104,7 +108,12 @@ export function checkBudgetBeforeRun(plan: MoaPlan, messages: readonly BaseMessa
   };
   const { maxCostUsd, maxTokens } = budget;
   const refuse = (reason: string) =>
-    new BudgetExceededError({ phase: "preflight", limit: { maxCostUsd, maxTokens }, estimate: summary, message: reason });
+    new BudgetExceededError({
+      phase: "preflight",
+      limit: { maxCostUsd, maxTokens },
+      estimate: summary,
+      message: reason,
+    });
   const totalTokens = estimate.inputTokens + estimate.outputTokens;
   if (maxCostUsd !== undefined && estimate.unpriced.length > 0) {
     throw refuse(

@@ -5,7 +5,11 @@ import type { RunSummary } from "./run-summary.js";
 export function formatRunSummary(summary: RunSummary, options: { color?: boolean } = {}): string {
   const table = new Table({
     head: ["layer", "role", "model", "#", "status", "in tok", "out tok", "latency", "cost"],
-    style: { head: options.color ? ["cyan"] : [], border: options.color ? ["grey"] : [], compact: true },
+    style: {
+      head: options.color ? ["cyan"] : [],
+      border: options.color ? ["grey"] : [],
+      compact: true,
+    },
     colAligns: ["right", "left", "left", "right", "left", "right", "right", "right", "right"],
   });
   for (const row of summary.rows) {

@@ -42,8 +42,14 @@ export function addModelOptions(command: Command): Command {
     .option("--max-tokens <n>", "output token cap of every call")
     .option("--min-proposals <n>", "successful proposals each layer needs")
     .option("--timeout-ms <ms>", "whole-call timeout of every model call (default 300000)")
-    .option("--retries <n>", "retries of a failed request: 429 (honouring Retry-After), 5xx, timeouts (default 2)")
-    .option("--straggler-grace-ms <ms>", "once a layer's quorum is met, cancel the rest after this long")
+    .option(
+      "--retries <n>",
+      "retries of a failed request: 429 (honouring Retry-After), 5xx, timeouts (default 2)",
+    )
+    .option(
+      "--straggler-grace-ms <ms>",
+      "once a layer's quorum is met, cancel the rest after this long",
+    )
     .option("--budget-usd <usd>", "refuse or stop the run above this cost (list prices)")
     .option("--budget-tokens <n>", "refuse or stop the run above this many tokens");
 }

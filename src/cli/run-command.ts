@@ -37,10 +37,19 @@ export function registerRunCommand(program: Command, io: CliIo): void {
       .description("answer a prompt with a Mixture-of-Agents, streaming the final answer")
       .argument("<prompt>", "the user prompt"),
   )
-    .option("--thread <id>", "keep the conversation in a durable thread (SQLite); continue it with more runs")
-    .option("--checkpoint-db <path>", "SQLite file for --thread (default: $MOA_CHECKPOINT_DB or ~/.local/state/langgraph-moa/checkpoints.sqlite)")
+    .option(
+      "--thread <id>",
+      "keep the conversation in a durable thread (SQLite); continue it with more runs",
+    )
+    .option(
+      "--checkpoint-db <path>",
+      "SQLite file for --thread (default: $MOA_CHECKPOINT_DB or ~/.local/state/langgraph-moa/checkpoints.sqlite)",
+    )
     .option("--json", "print one JSON object (answer, proposals, usage, …) instead of text")
-    .option("--simulate", "run against the in-process loopback simulator (synthetic answers, no API keys)")
+    .option(
+      "--simulate",
+      "run against the in-process loopback simulator (synthetic answers, no API keys)",
+    )
     .action(async (prompt: string, flags: RunFlags) => {
       const config = parseMoaConfig(flagsToConfig(flags), "moa run options");
       io.exitCode = await withRuntime(flags, io, async (env, store) => {
@@ -67,27 +76,38 @@ export function registerRunCommand(program: Command, io: CliIo): void {
     .option("--json", "print one JSON object instead of text")
     .option("--simulate", "resume against the in-process loopback simulator")
     .action(async (flags: OutputFlags & { thread: string }) => {
-      io.exitCode = await withRuntime({ ...flags }, io, async (env, store) => {
-        const stored = store!.loadConfig(flags.thread);
-        if (stored === undefined) {
-          throw new CliError(`no thread "${flags.thread}" in ${checkpointPath(flags.checkpointDb, io.env)}.`);
-        }
-        const config = parseMoaConfig(stored, `thread "${flags.thread}" configuration`);
-        const graph = buildGraph(config, env, store!.checkpointer);
-        const state = await graph.getState(threadConfig(flags.thread));
-        if (state.next.length === 0) {
-          throw new CliError(
-            `thread "${flags.thread}" has no unfinished turn; continue it with \`moa run --thread ${flags.thread} "<prompt>"\`.`,
-          );
-        }
-        return streamRun(graph, null, config, { ...flags, thread: flags.thread }, io);
-      }, true);
+      io.exitCode = await withRuntime(
+        { ...flags },
+        io,
+        async (env, store) => {
+          const stored = store!.loadConfig(flags.thread);
+          if (stored === undefined) {
+            throw new CliError(
+              `no thread "${flags.thread}" in ${checkpointPath(flags.checkpointDb, io.env)}.`,
+            );
+          }
+          const config = parseMoaConfig(stored, `thread "${flags.thread}" configuration`);
+          const graph = buildGraph(config, env, store!.checkpointer);
+          const state = await graph.getState(threadConfig(flags.thread));
+          if (state.next.length === 0) {
+            throw new CliError(
+              `thread "${flags.thread}" has no unfinished turn; continue it with \`moa run --thread ${flags.thread} "<prompt>"\`.`,
+            );
+          }
+          return streamRun(graph, null, config, { ...flags, thread: flags.thread }, io);
+        },
+        true,
+      );
     });
 }
 
 type MoaGraph = ReturnType<typeof buildGraph>;
 
-function buildGraph(config: ResolvedMoaConfig, env: ProviderEnvironment, checkpointer?: BaseCheckpointSaver) {
+function buildGraph(
+  config: ResolvedMoaConfig,
+  env: ProviderEnvironment,
+  checkpointer?: BaseCheckpointSaver,
+) {
   return createMixtureOfAgents(
     configToParams(config, (spec, sampling) => loadChatModel(spec, { env, ...sampling })),
   ).compile({ checkpointer });
@@ -164,9 +184,16 @@ async function streamRun(
           streamedAnswer = true;
         }
       }
-    } else if (mode === "custom" && !flags.json && isProposalEvent(chunk) && chunk.type === "proposal-end") {
+    } else if (
+      mode === "custom" &&
+      !flags.json &&
+      isProposalEvent(chunk) &&
+      chunk.type === "proposal-end"
+    ) {
       if (chunk.status === "error") {
-        io.stderr(`! layer ${chunk.layer} ${chunk.proposerId}#${chunk.sample} failed: ${chunk.error}\n`);
+        io.stderr(
+          `! layer ${chunk.layer} ${chunk.proposerId}#${chunk.sample} failed: ${chunk.error}\n`,
+        );
       }
     }
   }

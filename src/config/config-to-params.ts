@@ -65,11 +65,18 @@ export function configToParams(
 }
 
 /** Prices by proposer id (the model part of each spec) for the budget; unknown ones left out. */
-function priceMap(specs: readonly string[], table: readonly PriceRow[]): Record<string, TokenPrice> {
+function priceMap(
+  specs: readonly string[],
+  table: readonly PriceRow[],
+): Record<string, TokenPrice> {
   const map: Record<string, TokenPrice> = {};
   for (const spec of specs) {
     const row = findPrice(spec, table);
-    if (row) map[specModel(spec)] = { inputPerMillion: row.inputPerMillion, outputPerMillion: row.outputPerMillion };
+    if (row)
+      map[specModel(spec)] = {
+        inputPerMillion: row.inputPerMillion,
+        outputPerMillion: row.outputPerMillion,
+      };
   }
   return map;
 }

@@ -79,19 +79,25 @@ export const MoaConfigSchema = z
       .int("must be a whole number")
       .min(1, "must be ≥ 1")
       .optional()
-      .describe("Whole-call timeout of every model call in ms, streaming included. Default 300000."),
+      .describe(
+        "Whole-call timeout of every model call in ms, streaming included. Default 300000.",
+      ),
     retries: z
       .number()
       .int("must be a whole number")
       .min(0, "must be ≥ 0")
       .max(10, "must be ≤ 10")
       .optional()
-      .describe("Retries of a failed request (429 honouring Retry-After, 5xx, timeouts). Default 2."),
+      .describe(
+        "Retries of a failed request (429 honouring Retry-After, 5xx, timeouts). Default 2.",
+      ),
     stragglerGraceMs: z
       .number()
       .min(0, "must be ≥ 0")
       .optional()
-      .describe("Once a layer's quorum is met, cancel the rest after this many ms. Default: wait for all."),
+      .describe(
+        "Once a layer's quorum is met, cancel the rest after this many ms. Default: wait for all.",
+      ),
     maxCostUsd: z
       .number()
       .positive("must be > 0")

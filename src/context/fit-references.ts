@@ -42,10 +42,17 @@ export function fitReferences({
   const sizes = references.map((reference) => estimateTokens(reference) + 2);
   const originalTokens = sizes.reduce((total, size) => total + size, 0);
   const fixed =
-    estimateMessageTokens(messages) + estimateTokens(AGGREGATE_AND_SYNTHESIZE_PROMPT) + reserveOutputTokens;
+    estimateMessageTokens(messages) +
+    estimateTokens(AGGREGATE_AND_SYNTHESIZE_PROMPT) +
+    reserveOutputTokens;
   const available = contextWindow - fixed;
   if (originalTokens <= available || references.length === 0) {
-    return { references: [...references], truncated: false, originalTokens, keptTokens: originalTokens };
+    return {
+      references: [...references],
+      truncated: false,
+      originalTokens,
+      keptTokens: originalTokens,
+    };
   }
   const markerTokens = estimateTokens(TRUNCATION_MARKER) + 2;
   const share = fairShare(sizes, Math.max(0, available - markerTokens * references.length));

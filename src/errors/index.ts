@@ -3,4 +3,8 @@ export { InvalidArgumentError } from "./invalid-argument-error.js";
 export { InvalidConfigError, type ConfigIssue } from "./invalid-config-error.js";
 export { InsufficientProposalsError, type FailedProposer } from "./insufficient-proposals-error.js";
 export { ModelSpecError } from "./model-spec-error.js";
-export { BudgetExceededError, type BudgetLimit, type BudgetSpend } from "./budget-exceeded-error.js";
+export {
+  BudgetExceededError,
+  type BudgetLimit,
+  type BudgetSpend,
+} from "./budget-exceeded-error.js";

@@ -19,7 +19,10 @@ export function createCallSignal(
   timeoutMs: number,
 ): CallSignal {
   const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(new Error(`timeout after ${timeoutMs} ms`)), timeoutMs);
+  const timer = setTimeout(
+    () => timeout.abort(new Error(`timeout after ${timeoutMs} ms`)),
+    timeoutMs,
+  );
   timer.unref?.();
   const signals = [timeout.signal];
   if (runSignal) signals.push(runSignal);
@@ -28,7 +31,8 @@ export function createCallSignal(
     signal: AbortSignal.any(signals),
     reason() {
       if (runSignal?.aborted) return undefined;
-      if (turn?.signal.aborted && isCancelReason(turn.signal.reason)) return turn.signal.reason.message;
+      if (turn?.signal.aborted && isCancelReason(turn.signal.reason))
+        return turn.signal.reason.message;
       if (timeout.signal.aborted) {
         return `timeout: the call did not finish within ${timeoutMs} ms (\`callTimeoutMs\`)`;
       }

@@ -142,9 +142,17 @@ export function resolvePlan(params: MoaPlanParams): MoaPlan {
     });
   }
   const callTimeoutMs = params.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
-  positive(callTimeoutMs, "callTimeoutMs", "milliseconds a model call may take, streaming included");
+  positive(
+    callTimeoutMs,
+    "callTimeoutMs",
+    "milliseconds a model call may take, streaming included",
+  );
   if (params.stragglerGraceMs !== undefined) {
-    nonNegative(params.stragglerGraceMs, "stragglerGraceMs", "milliseconds to wait for stragglers once the quorum is met");
+    nonNegative(
+      params.stragglerGraceMs,
+      "stragglerGraceMs",
+      "milliseconds to wait for stragglers once the quorum is met",
+    );
   }
   const contextWindows = params.contextWindows ?? {};
   for (const [key, window] of Object.entries(contextWindows)) {
@@ -152,7 +160,9 @@ export function resolvePlan(params: MoaPlanParams): MoaPlan {
   }
   for (const proposer of [...proposerLayers.flat(), aggregator]) {
     proposer.contextWindow ??=
-      contextWindows[proposer.id] ?? contextWindows[proposer.modelName] ?? knownContextWindow(proposer.modelName);
+      contextWindows[proposer.id] ??
+      contextWindows[proposer.modelName] ??
+      knownContextWindow(proposer.modelName);
   }
   let aggregatorFallback: ResolvedAggregatorFallback | undefined;
   if (params.aggregatorFallback === "first-proposal") {
@@ -160,7 +170,8 @@ export function resolvePlan(params: MoaPlanParams): MoaPlan {
       throw new InvalidArgumentError({
         parameter: "aggregatorFallback",
         value: "first-proposal",
-        message: 'there are no proposals with `layers: 1`; pass a fallback model instead of "first-proposal".',
+        message:
+          'there are no proposals with `layers: 1`; pass a fallback model instead of "first-proposal".',
       });
     }
     aggregatorFallback = "first-proposal";
@@ -289,13 +300,21 @@ function ownMaxTokens(model: object): number | undefined {
 
 function positive(value: unknown, parameter: string, what: string): void {
   if (!(typeof value === "number" && Number.isFinite(value) && value > 0)) {
-    throw new InvalidArgumentError({ parameter, value, message: `must be a number > 0 (${what}).` });
+    throw new InvalidArgumentError({
+      parameter,
+      value,
+      message: `must be a number > 0 (${what}).`,
+    });
   }
 }
 
 function nonNegative(value: unknown, parameter: string, what: string): void {
   if (!(typeof value === "number" && Number.isFinite(value) && value >= 0)) {
-    throw new InvalidArgumentError({ parameter, value, message: `must be a number ≥ 0 (${what}).` });
+    throw new InvalidArgumentError({
+      parameter,
+      value,
+      message: `must be a number ≥ 0 (${what}).`,
+    });
   }
 }
 
@@ -308,8 +327,10 @@ function resolveBudget(budget: RunBudget | undefined): ResolvedBudget | undefine
       message: "set `maxCostUsd` and/or `maxTokens`, or leave `budget` out.",
     });
   }
-  if (budget.maxCostUsd !== undefined) positive(budget.maxCostUsd, "budget.maxCostUsd", "US dollars");
-  if (budget.maxTokens !== undefined) positive(budget.maxTokens, "budget.maxTokens", "tokens per run");
+  if (budget.maxCostUsd !== undefined)
+    positive(budget.maxCostUsd, "budget.maxCostUsd", "US dollars");
+  if (budget.maxTokens !== undefined)
+    positive(budget.maxTokens, "budget.maxTokens", "tokens per run");
   const assumedOutputTokens = budget.assumedOutputTokens ?? 2048;
   positive(assumedOutputTokens, "budget.assumedOutputTokens", "tokens");
   const prices = budget.prices ?? {};

@@ -42,7 +42,8 @@ export class TurnCoordinator {
     const count = (this.successes.get(layer) ?? 0) + 1;
     this.successes.set(layer, count);
     const grace = this.plan.stragglerGraceMs;
-    if (grace === undefined || count < this.plan.minProposals || this.graceTimers.has(layer)) return;
+    if (grace === undefined || count < this.plan.minProposals || this.graceTimers.has(layer))
+      return;
     const timer = setTimeout(() => {
       this.abortLayer(layer, {
         kind: "straggler",

@@ -1,5 +1,5 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { ChatOpenAI } from "@langchain/openai";
+import { ChatOpenAI, type ChatOpenAIFields } from "@langchain/openai";
 import { ModelSpecError } from "../errors/model-spec-error.js";
 import { parseModelSpec } from "./parse-model-spec.js";
 import { PROVIDERS } from "./providers.js";
@@ -24,6 +24,12 @@ export interface LoadChatModelOptions {
   timeoutMs?: number;
   /** Retries of failed requests (rate limits, 5xx, timeouts). @default 2 */
   maxRetries?: number;
+  /**
+   * Extra `ChatOpenAI` constructor fields, for settings LangChain takes only at construction
+   * (they override the fields above; the endpoint and key still come from `env`).
+   * @example { logprobs: true, topLogprobs: 5 } // the AlpacaEval 2.0 judge
+   */
+  openAIFields?: Omit<ChatOpenAIFields, "model" | "apiKey" | "configuration">;
 }
 
 /** Default per-request timeout: long answers from large models take a minute or more. */
@@ -98,6 +104,7 @@ export function loadChatModel(spec: string, options: LoadChatModelOptions = {}):
     maxRetries: options.maxRetries ?? 2,
     // Usage on streamed responses: every proposal records its tokens.
     streamUsage: true,
+    ...options.openAIFields,
   });
 }
 

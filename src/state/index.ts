@@ -9,5 +9,10 @@ export {
   type ProposalsUpdate,
   type Usage,
 } from "./proposal.js";
-export type { Aggregation, AggregationMode, AggregatorFallbackRecord, Ranking } from "./aggregation.js";
+export type {
+  Aggregation,
+  AggregationMode,
+  AggregatorFallbackRecord,
+  Ranking,
+} from "./aggregation.js";
 export { MoaStateSchema, type MoaState, type MoaStateUpdate } from "./moa-state.js";

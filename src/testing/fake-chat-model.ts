@@ -87,7 +87,10 @@ export class FakeChatModel extends BaseChatModel {
     return "fake";
   }
 
-  override invoke(input: BaseLanguageModelInput, options?: BaseChatModelCallOptions): Promise<AIMessageChunk> {
+  override invoke(
+    input: BaseLanguageModelInput,
+    options?: BaseChatModelCallOptions,
+  ): Promise<AIMessageChunk> {
     const call = { metadata: { ...options?.metadata }, tags: [...(options?.tags ?? [])] };
     return currentCall.run(call, () => super.invoke(input, options));
   }
@@ -110,9 +113,14 @@ export class FakeChatModel extends BaseChatModel {
     const size = this.params.chunkSize ?? 4;
     for (let offset = 0; offset < text.length; offset += size) {
       const piece = text.slice(offset, offset + size);
-      const chunk = new ChatGenerationChunk({ text: piece, message: new AIMessageChunk({ content: piece }) });
+      const chunk = new ChatGenerationChunk({
+        text: piece,
+        message: new AIMessageChunk({ content: piece }),
+      });
       yield chunk;
-      await runManager?.handleLLMNewToken(piece, undefined, undefined, undefined, undefined, { chunk });
+      await runManager?.handleLLMNewToken(piece, undefined, undefined, undefined, undefined, {
+        chunk,
+      });
     }
     yield new ChatGenerationChunk({
       text: "",
@@ -171,7 +179,11 @@ export class FakeChatModel extends BaseChatModel {
 function usageOf(messages: BaseMessage[], text: string) {
   const words = (value: string) => value.split(/\s+/).filter(Boolean).length;
   const input_tokens = messages.reduce(
-    (total, message) => total + words(typeof message.content === "string" ? message.content : JSON.stringify(message.content)),
+    (total, message) =>
+      total +
+      words(
+        typeof message.content === "string" ? message.content : JSON.stringify(message.content),
+      ),
     0,
   );
   const output_tokens = words(text);

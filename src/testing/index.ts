@@ -4,7 +4,11 @@
  *
  * @module
  */
-export { FakeChatModel, type FakeChatModelParams, type FakeReplyContext } from "./fake-chat-model.js";
+export {
+  FakeChatModel,
+  type FakeChatModelParams,
+  type FakeReplyContext,
+} from "./fake-chat-model.js";
 export { CallRecorder, ConcurrencyProbe, type RecordedCall } from "./call-recorder.js";
 export {
   startSimulator,

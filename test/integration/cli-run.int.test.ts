@@ -29,10 +29,13 @@ describe("moa run --simulate (real ChatOpenAI client over loopback HTTP)", () =>
     const result = JSON.parse(cli.out());
     expect(result.simulated).toBe(true);
     expect(result.proposals).toHaveLength(12); // 6 proposers × 2 proposer layers
-    expect(result.proposals.every((proposal: { status: string }) => proposal.status === "ok")).toBe(true);
+    expect(result.proposals.every((proposal: { status: string }) => proposal.status === "ok")).toBe(
+      true,
+    );
     // Layer-2 proposers saw the six layer-1 answers; the aggregator saw the six layer-2 answers.
     const layer2 = result.proposals.filter((proposal: { layer: number }) => proposal.layer === 2);
-    for (const proposal of layer2) expect(parseSyntheticReply(proposal.content)?.references).toBe(6);
+    for (const proposal of layer2)
+      expect(parseSyntheticReply(proposal.content)?.references).toBe(6);
     const answer = parseSyntheticReply(result.answer);
     expect(answer).toMatchObject({ model: "Qwen/Qwen1.5-110B-Chat", references: 6, turns: 1 });
     expect(result.usage.inputTokens).toBeGreaterThan(0);
@@ -46,7 +49,20 @@ describe("moa run --simulate (real ChatOpenAI client over loopback HTTP)", () =>
     [["--preset", "moa-lite"], 6, 2],
     [["--preset", "self-moa"], 6, 2],
     [["--layers", "1"], 0, 1],
-    [["--proposers", "openai:a,groq:b", "--aggregator", "ollama:c", "--layers", "4", "--samples", "2"], 12, 4],
+    [
+      [
+        "--proposers",
+        "openai:a,groq:b",
+        "--aggregator",
+        "ollama:c",
+        "--layers",
+        "4",
+        "--samples",
+        "2",
+      ],
+      12,
+      4,
+    ],
   ])("honours %j", async (flags, proposals, layers) => {
     const cli = io();
     const code = await runCli(["run", "--simulate", "--json", ...flags, "hello"], cli.io);
@@ -58,16 +74,22 @@ describe("moa run --simulate (real ChatOpenAI client over loopback HTTP)", () =>
 
   it("returns a proposal verbatim with the ranker preset", async () => {
     const cli = io();
-    expect(await runCli(["run", "--simulate", "--json", "--preset", "llm-ranker", "hi"], cli.io)).toBe(0);
+    expect(
+      await runCli(["run", "--simulate", "--json", "--preset", "llm-ranker", "hi"], cli.io),
+    ).toBe(0);
     const result = JSON.parse(cli.out());
-    const contents = result.proposals.filter((p: { layer: number }) => p.layer === 2).map((p: { content: string }) => p.content);
+    const contents = result.proposals
+      .filter((p: { layer: number }) => p.layer === 2)
+      .map((p: { content: string }) => p.content);
     expect(contents).toContain(result.answer);
     expect(result.aggregation.ranking).toBeDefined();
   });
 
   it("streams the answer, then prints the per-layer table and totals", async () => {
     const cli = io();
-    expect(await runCli(["run", "--simulate", "--preset", "moa-lite", "Why is the sky blue?"], cli.io)).toBe(0);
+    expect(
+      await runCli(["run", "--simulate", "--preset", "moa-lite", "Why is the sky blue?"], cli.io),
+    ).toBe(0);
     const text = cli.out();
     expect(text.startsWith("[sim:Qwen/Qwen1.5-72B-Chat]")).toBe(true);
     expect(text).toContain("Why is the sky blue?");
@@ -79,10 +101,17 @@ describe("moa run --simulate (real ChatOpenAI client over loopback HTTP)", () =>
   });
 
   it("works as the installed `moa` binary", async () => {
-    expect(existsSync("dist/src/cli/main.js"), "dist/ is missing: run `npm run build` (npm install does it)").toBe(true);
-    const { stdout } = await run(process.execPath, ["bin/moa.js", "run", "--simulate", "--json", "--preset", "moa-lite", "hi"], {
-      env: { PATH: process.env.PATH, LANGSMITH_TRACING: "false" },
-    });
+    expect(
+      existsSync("dist/src/cli/main.js"),
+      "dist/ is missing: run `npm run build` (npm install does it)",
+    ).toBe(true);
+    const { stdout } = await run(
+      process.execPath,
+      ["bin/moa.js", "run", "--simulate", "--json", "--preset", "moa-lite", "hi"],
+      {
+        env: { PATH: process.env.PATH, LANGSMITH_TRACING: "false" },
+      },
+    );
     expect(JSON.parse(stdout).proposals).toHaveLength(6);
   });
 });

@@ -5,7 +5,11 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseSyntheticReply, startSimulator, type Simulator } from "../../src/testing/simulator/index.js";
+import {
+  parseSyntheticReply,
+  startSimulator,
+  type Simulator,
+} from "../../src/testing/simulator/index.js";
 
 const run = promisify(execFile);
 const CANARY = "sk-canary-resume-0123456789abcdef";
@@ -39,8 +43,20 @@ describe("durable threads: kill -9 mid-layer, then `moa resume`", () => {
   it("does not re-request any proposal that had finished", async () => {
     child = spawn(
       process.execPath,
-      ["bin/moa.js", "run", "What is entropy?", "--thread", "t1", "--json",
-        "--proposers", "openai:fast1,openai:fast2,openai:slow", "--aggregator", "openai:agg", "--layers", "2"],
+      [
+        "bin/moa.js",
+        "run",
+        "What is entropy?",
+        "--thread",
+        "t1",
+        "--json",
+        "--proposers",
+        "openai:fast1,openai:fast2,openai:slow",
+        "--aggregator",
+        "openai:agg",
+        "--layers",
+        "2",
+      ],
       { env, stdio: "ignore" },
     );
     const exited = new Promise((resolve) => child!.once("exit", resolve));
@@ -52,7 +68,9 @@ describe("durable threads: kill -9 mid-layer, then `moa resume`", () => {
         const db = new Database(database, { readonly: true, fileMustExist: true });
         try {
           const row = db
-            .prepare("SELECT count(*) AS n FROM writes WHERE thread_id = ? AND channel = 'proposals'")
+            .prepare(
+              "SELECT count(*) AS n FROM writes WHERE thread_id = ? AND channel = 'proposals'",
+            )
             .get("t1") as { n: number };
           return row.n >= 2;
         } finally {
@@ -70,7 +88,12 @@ describe("durable threads: kill -9 mid-layer, then `moa resume`", () => {
 
     const { stdout } = await moa("resume", "--thread", "t1", "--json");
     const result = JSON.parse(stdout);
-    expect(result.proposals.map((proposal: { proposerId: string; status: string }) => [proposal.proposerId, proposal.status])).toEqual([
+    expect(
+      result.proposals.map((proposal: { proposerId: string; status: string }) => [
+        proposal.proposerId,
+        proposal.status,
+      ]),
+    ).toEqual([
       ["fast1", "ok"],
       ["fast2", "ok"],
       ["slow", "ok"],
@@ -80,20 +103,41 @@ describe("durable threads: kill -9 mid-layer, then `moa resume`", () => {
     expect(sim.countRequests({ model: "fast2" })).toBe(1);
     expect(sim.countRequests({ model: "slow" })).toBe(2);
     expect(sim.countRequests({ model: "agg" })).toBe(1);
-    expect(parseSyntheticReply(result.answer)).toMatchObject({ model: "agg", references: 3, turns: 1 });
+    expect(parseSyntheticReply(result.answer)).toMatchObject({
+      model: "agg",
+      references: 3,
+      turns: 1,
+    });
   });
 
   it("continues the conversation on the same thread", async () => {
-    const { stdout } = await moa("run", "And in information theory?", "--thread", "t1", "--json",
-      "--proposers", "openai:fast1,openai:fast2,openai:slow", "--aggregator", "openai:agg", "--layers", "2");
+    const { stdout } = await moa(
+      "run",
+      "And in information theory?",
+      "--thread",
+      "t1",
+      "--json",
+      "--proposers",
+      "openai:fast1,openai:fast2,openai:slow",
+      "--aggregator",
+      "openai:agg",
+      "--layers",
+      "2",
+    );
     const result = JSON.parse(stdout);
     expect(parseSyntheticReply(result.answer)).toMatchObject({ turns: 2, references: 3 });
     expect(result.proposals).toHaveLength(3); // this turn's only
   });
 
   it("refuses to resume a thread with nothing unfinished, and an unknown thread", async () => {
-    await expect(moa("resume", "--thread", "t1")).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/no unfinished turn/) });
-    await expect(moa("resume", "--thread", "nope")).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/no thread "nope"/) });
+    await expect(moa("resume", "--thread", "t1")).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/no unfinished turn/),
+    });
+    await expect(moa("resume", "--thread", "nope")).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/no thread "nope"/),
+    });
   });
 
   it("never stores the API key in the checkpoint database", () => {

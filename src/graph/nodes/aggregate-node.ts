@@ -45,7 +45,10 @@ export function createAggregateNode(getPlan: PlanSource, turns: TurnRegistry) {
           .filter((proposal) => proposal.layer === lastLayer && proposal.status === "ok")
           .sort(compareProposals)[0]!;
         outcome = {
-          reply: new AIMessage({ content: first.content, id: `moa-fallback-${crypto.randomUUID()}` }),
+          reply: new AIMessage({
+            content: first.content,
+            id: `moa-fallback-${crypto.randomUUID()}`,
+          }),
           truncated: false,
           receiver: plan.aggregator,
         };

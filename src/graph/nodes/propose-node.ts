@@ -100,7 +100,10 @@ export function createProposeNode(
       if (coordinator.tally.exceeded()) {
         const error = coordinator.tally.error();
         // Stop every in-flight call of the turn now; throwing ends the run with the typed error.
-        coordinator.abortAll({ kind: "budget", message: "cancelled: the run's budget was crossed" });
+        coordinator.abortAll({
+          kind: "budget",
+          message: "cancelled: the run's budget was crossed",
+        });
         throw error;
       }
     }

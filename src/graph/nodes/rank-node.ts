@@ -40,7 +40,10 @@ export function createRankNode(getPlan: PlanSource, turns: TurnRegistry) {
     } catch (error) {
       const backup = plan.aggregatorFallback;
       if (backup === undefined || isControlFlowError(error, config.signal)) throw error;
-      aggregatorFallback = { reason: describeError(error), used: backup === "first-proposal" ? backup : backup.id };
+      aggregatorFallback = {
+        reason: describeError(error),
+        used: backup === "first-proposal" ? backup : backup.id,
+      };
       if (backup !== "first-proposal") {
         ranker = backup;
         choice = await pick(ranker);

@@ -37,7 +37,16 @@ describe("estimateRun", () => {
   });
 
   it("estimates the aggregator alone for layers = 1", () => {
-    const estimate = estimateRun({ promptTokens: 10, proposerLayers: [], aggregator: { id: "a", samples: 1, maxOutputTokens: 5, price } });
-    expect(estimate).toMatchObject({ calls: 1, inputTokens: 10, outputTokens: 5, criticalPathCalls: 1 });
+    const estimate = estimateRun({
+      promptTokens: 10,
+      proposerLayers: [],
+      aggregator: { id: "a", samples: 1, maxOutputTokens: 5, price },
+    });
+    expect(estimate).toMatchObject({
+      calls: 1,
+      inputTokens: 10,
+      outputTokens: 5,
+      criticalPathCalls: 1,
+    });
   });
 });

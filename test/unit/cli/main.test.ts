@@ -20,7 +20,10 @@ describe("moa CLI usage errors", () => {
     [["run", "hi", "--layers", "three"], /--layers must be a number/],
     [["run", "hi", "--layers", "0"], /--layers: must be ≥ 1/],
     [["run", "hi", "--max-tokens", "-5"], /--max-tokens: must be ≥ 1/],
-    [["run", "hi", "--proposers", "gpt-4o"], /--proposers \(item 0\): must be a "provider:model" string/],
+    [
+      ["run", "hi", "--proposers", "gpt-4o"],
+      /--proposers \(item 0\): must be a "provider:model" string/,
+    ],
     [["run", "hi", "--aggregation", "vote"], /Allowed choices are synthesize, rank/],
     [["run", "hi", "--preset", "gpt5"], /Allowed choices are moa, moa-lite/],
     [["run"], /missing required argument 'prompt'/],

@@ -4,25 +4,67 @@ import { summarizeRun } from "../../../src/cli/run-summary.js";
 import { parseMoaConfig, type PriceRow, type Proposal } from "../../../src/index.js";
 
 const config = parseMoaConfig(
-  { proposers: ["together:Qwen/Qwen1.5-72B-Chat", "openai:mystery"], aggregator: "openai:gpt-4o", layers: 2 },
+  {
+    proposers: ["together:Qwen/Qwen1.5-72B-Chat", "openai:mystery"],
+    aggregator: "openai:gpt-4o",
+    layers: 2,
+  },
   "test",
 );
 
 const prices: PriceRow[] = [
-  { provider: "together", model: "Qwen/Qwen1.5-72B-Chat", inputPerMillion: 1, outputPerMillion: 2, source: "test", date: "2024-01-01" },
-  { provider: "openai", model: "gpt-4o", inputPerMillion: 5, outputPerMillion: 15, source: "test", date: "2024-01-01" },
+  {
+    provider: "together",
+    model: "Qwen/Qwen1.5-72B-Chat",
+    inputPerMillion: 1,
+    outputPerMillion: 2,
+    source: "test",
+    date: "2024-01-01",
+  },
+  {
+    provider: "openai",
+    model: "gpt-4o",
+    inputPerMillion: 5,
+    outputPerMillion: 15,
+    source: "test",
+    date: "2024-01-01",
+  },
 ];
 
 const proposals: Proposal[] = [
-  { layer: 1, proposerId: "Qwen/Qwen1.5-72B-Chat", proposerIndex: 0, sample: 0, status: "ok", content: "a", usage: { inputTokens: 1_000_000, outputTokens: 500_000 }, latencyMs: 1200 },
-  { layer: 1, proposerId: "mystery", proposerIndex: 1, sample: 0, status: "error", content: "", error: "HTTP 500", latencyMs: 30 },
+  {
+    layer: 1,
+    proposerId: "Qwen/Qwen1.5-72B-Chat",
+    proposerIndex: 0,
+    sample: 0,
+    status: "ok",
+    content: "a",
+    usage: { inputTokens: 1_000_000, outputTokens: 500_000 },
+    latencyMs: 1200,
+  },
+  {
+    layer: 1,
+    proposerId: "mystery",
+    proposerIndex: 1,
+    sample: 0,
+    status: "error",
+    content: "",
+    error: "HTTP 500",
+    latencyMs: 30,
+  },
 ];
 
 describe("summarizeRun", () => {
   const summary = summarizeRun(
     {
       proposals,
-      aggregation: { mode: "synthesize", aggregatorId: "gpt-4o", references: 1, usage: { inputTokens: 1000, outputTokens: 100 }, latencyMs: 900 },
+      aggregation: {
+        mode: "synthesize",
+        aggregatorId: "gpt-4o",
+        references: 1,
+        usage: { inputTokens: 1000, outputTokens: 100 },
+        latencyMs: 900,
+      },
       usage: { inputTokens: 1_001_000, outputTokens: 500_100 },
     },
     config,
@@ -40,7 +82,16 @@ describe("summarizeRun", () => {
     expect(summary.rows[1]!.costUsd).toBeUndefined();
     expect(summary.unpricedModels).toEqual([]);
     const unknown = summarizeRun(
-      { proposals: [{ ...proposals[1]!, status: "ok", content: "x", usage: { inputTokens: 10, outputTokens: 10 } }] },
+      {
+        proposals: [
+          {
+            ...proposals[1]!,
+            status: "ok",
+            content: "x",
+            usage: { inputTokens: 10, outputTokens: 10 },
+          },
+        ],
+      },
       config,
       prices,
       1,
@@ -50,7 +101,11 @@ describe("summarizeRun", () => {
   });
 
   it("adds the final call as the last row at the last layer", () => {
-    expect(summary.rows.at(-1)).toMatchObject({ layer: 2, role: "aggregator", proposerId: "gpt-4o" });
+    expect(summary.rows.at(-1)).toMatchObject({
+      layer: 2,
+      role: "aggregator",
+      proposerId: "gpt-4o",
+    });
   });
 
   it("formats a table with every call and the totals", () => {

@@ -1,6 +1,10 @@
 import { HumanMessage } from "@langchain/core/messages";
 import { describe, expect, it } from "vitest";
-import { InvalidConfigError, MOA_NODES, createConfigurableMixtureOfAgents } from "../../../src/index.js";
+import {
+  InvalidConfigError,
+  MOA_NODES,
+  createConfigurableMixtureOfAgents,
+} from "../../../src/index.js";
 import { FakeChatModel } from "../../../src/testing/index.js";
 
 function setup() {
@@ -28,7 +32,14 @@ describe("createConfigurableMixtureOfAgents", () => {
       { messages: [new HumanMessage("q")] },
       { context: { proposers: ["sim:x", "sim:y", "sim:z"], layers: 3, temperature: 0.2 } },
     );
-    expect(result.proposals.map((proposal) => proposal.proposerId)).toEqual(["x", "y", "z", "x", "y", "z"]);
+    expect(result.proposals.map((proposal) => proposal.proposerId)).toEqual([
+      "x",
+      "y",
+      "z",
+      "x",
+      "y",
+      "z",
+    ]);
     expect(models.get("sim:x")!.recorder.count).toBe(2);
     expect(models.get("sim:x")!.temperature).toBe(0.2);
     expect(models.get("sim:agg")!.recorder.count).toBe(1);
@@ -37,7 +48,10 @@ describe("createConfigurableMixtureOfAgents", () => {
 
   it("runs the ranker when the context asks for it", async () => {
     const { graph } = setup();
-    const result = await graph.invoke({ messages: [new HumanMessage("q")] }, { context: { aggregation: "rank" } });
+    const result = await graph.invoke(
+      { messages: [new HumanMessage("q")] },
+      { context: { aggregation: "rank" } },
+    );
     expect(result.aggregation?.mode).toBe("rank");
   });
 

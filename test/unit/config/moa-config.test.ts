@@ -14,12 +14,20 @@ function issuesOf(input: unknown): { path: string; message: string }[] {
 describe("parseMoaConfig", () => {
   it("defaults to the moa preset", () => {
     const config = parseMoaConfig({}, "context");
-    expect(config).toMatchObject({ preset: "moa", layers: 3, aggregation: "synthesize", minProposals: 1 });
+    expect(config).toMatchObject({
+      preset: "moa",
+      layers: 3,
+      aggregation: "synthesize",
+      minProposals: 1,
+    });
     expect(config.proposers).toEqual(PRESETS.moa.proposers);
   });
 
   it("applies overrides on top of a preset", () => {
-    const config = parseMoaConfig({ preset: "moa-lite", aggregator: "openai:gpt-4o", samples: 2 }, "context");
+    const config = parseMoaConfig(
+      { preset: "moa-lite", aggregator: "openai:gpt-4o", samples: 2 },
+      "context",
+    );
     expect(config).toMatchObject({ layers: 2, aggregator: "openai:gpt-4o", samples: 2 });
     expect(config.proposers).toHaveLength(6);
   });
@@ -53,14 +61,16 @@ describe("parseMoaConfig", () => {
   });
 
   it("reports every problem at once", () => {
-    expect(issuesOf({ layers: 0, samples: 0, temperature: -1 }).map((issue) => issue.path).sort()).toEqual([
-      "layers",
-      "samples",
-      "temperature",
-    ]);
+    expect(
+      issuesOf({ layers: 0, samples: 0, temperature: -1 })
+        .map((issue) => issue.path)
+        .sort(),
+    ).toEqual(["layers", "samples", "temperature"]);
   });
 
   it("names the source in the message", () => {
-    expect(() => parseMoaConfig({ layers: 0 }, "moa run options")).toThrow(/Invalid moa run options/);
+    expect(() => parseMoaConfig({ layers: 0 }, "moa run options")).toThrow(
+      /Invalid moa run options/,
+    );
   });
 });

@@ -10,14 +10,24 @@ const words = (count: number, word = "word") => Array.from({ length: count }, ()
 describe("fitReferences (context guard)", () => {
   it("leaves references alone when they fit", () => {
     const references = ["short answer", "another short answer"];
-    const result = fitReferences({ messages, references, contextWindow: 8192, reserveOutputTokens: 1024 });
+    const result = fitReferences({
+      messages,
+      references,
+      contextWindow: 8192,
+      reserveOutputTokens: 1024,
+    });
     expect(result).toMatchObject({ references, truncated: false });
   });
 
   it("cuts long references to one equal share each and keeps short ones whole", () => {
     const short = "A concise answer.";
     const references = [words(3000, "alpha"), short, words(5000, "beta")];
-    const result = fitReferences({ messages, references, contextWindow: 4096, reserveOutputTokens: 1024 });
+    const result = fitReferences({
+      messages,
+      references,
+      contextWindow: 4096,
+      reserveOutputTokens: 1024,
+    });
     expect(result.truncated).toBe(true);
     expect(result.references[1]).toBe(short);
     const [first, , third] = result.references as [string, string, string];
@@ -28,15 +38,24 @@ describe("fitReferences (context guard)", () => {
     expect(Math.abs(first.length - third.length)).toBeLessThanOrEqual(2);
     expect(result.keptTokens).toBeLessThan(result.originalTokens);
     // The whole prompt now fits the window with the reserve kept free.
-    const fixed = estimateMessageTokens(messages) + estimateTokens(AGGREGATE_AND_SYNTHESIZE_PROMPT) + 1024;
-    const kept = result.references.reduce((total, reference) => total + estimateTokens(reference) + 2, 0);
+    const fixed =
+      estimateMessageTokens(messages) + estimateTokens(AGGREGATE_AND_SYNTHESIZE_PROMPT) + 1024;
+    const kept = result.references.reduce(
+      (total, reference) => total + estimateTokens(reference) + 2,
+      0,
+    );
     expect(kept).toBeLessThanOrEqual(4096 - fixed);
   });
 
   it("never changes the conversation or the number of references", () => {
     const references = [words(9000), words(9000)];
     const before = messages.map((message) => message.content);
-    const result = fitReferences({ messages, references, contextWindow: 2048, reserveOutputTokens: 512 });
+    const result = fitReferences({
+      messages,
+      references,
+      contextWindow: 2048,
+      reserveOutputTokens: 512,
+    });
     expect(result.references).toHaveLength(2);
     expect(messages.map((message) => message.content)).toEqual(before);
   });

@@ -82,7 +82,9 @@ describe("loadChatModel", () => {
   });
 
   it("rejects an unknown provider and lists the known ones", () => {
-    expect(() => loadChatModel("anthropic:claude", { env: {} })).toThrow(/Unknown provider "anthropic".*"openai:"/);
+    expect(() => loadChatModel("anthropic:claude", { env: {} })).toThrow(
+      /Unknown provider "anthropic".*"openai:"/,
+    );
   });
 
   it("never puts the key in an error message", () => {

@@ -12,10 +12,17 @@ describe("withSampling", () => {
 
   it("gives ChatOpenAI its own temperature and max tokens in the request, leaving the original alone", () => {
     const original = new ChatOpenAI({ model: "gpt-4o", apiKey: "sk-test", temperature: 0.1 });
-    const tuned = withSampling(original, { temperature: 0.9, maxTokens: 77 }, "proposers[0]") as ChatOpenAI;
+    const tuned = withSampling(
+      original,
+      { temperature: 0.9, maxTokens: 77 },
+      "proposers[0]",
+    ) as ChatOpenAI;
     expect(tuned).not.toBe(original);
     expect(tuned.invocationParams({}).temperature).toBe(0.9);
-    const params = tuned.invocationParams({}) as { max_tokens?: number; max_completion_tokens?: number };
+    const params = tuned.invocationParams({}) as {
+      max_tokens?: number;
+      max_completion_tokens?: number;
+    };
     expect(params.max_tokens ?? params.max_completion_tokens).toBe(77);
     expect(original.invocationParams({}).temperature).toBe(0.1);
     expect(tuned.model).toBe("gpt-4o");

@@ -8,7 +8,8 @@ import { createMixtureOfAgents } from "../graph/create-mixture-of-agents.js";
 import type { MoaCallMetadata } from "../graph/model-call-config.js";
 import { isProposalEvent } from "../graph/stream-events.js";
 import { loadChatModel, messageText, type ProviderEnvironment } from "../models/index.js";
-import { DEFAULT_PRICES } from "../models/price-table.js";
+import type { PriceRow } from "../models/price-table.js";
+import { loadPriceTable } from "./price-file.js";
 import type { MoaState } from "../state/moa-state.js";
 import { startSimulator, type Simulator } from "../testing/simulator/index.js";
 import { ThreadStore, checkpointPath } from "./checkpoint-store.js";
@@ -27,6 +28,7 @@ interface OutputFlags {
 
 interface RunFlags extends ModelFlags, OutputFlags {
   thread?: string;
+  prices?: string;
 }
 
 /** Registers `moa run` and `moa resume`. */
@@ -45,6 +47,10 @@ export function registerRunCommand(program: Command, io: CliIo): void {
       "--checkpoint-db <path>",
       "SQLite file for --thread (default: $MOA_CHECKPOINT_DB or ~/.local/state/langgraph-moa/checkpoints.sqlite)",
     )
+    .option(
+      "--prices <file>",
+      "JSON price rows that override the built-in table ({ provider, model, inputPerMillion, outputPerMillion, source, date })",
+    )
     .option("--json", "print one JSON object (answer, proposals, usage, …) instead of text")
     .option(
       "--simulate",
@@ -52,8 +58,9 @@ export function registerRunCommand(program: Command, io: CliIo): void {
     )
     .action(async (prompt: string, flags: RunFlags) => {
       const config = parseMoaConfig(flagsToConfig(flags), "moa run options");
+      const prices = loadPriceTable(flags.prices);
       io.exitCode = await withRuntime(flags, io, async (env, store) => {
-        const graph = buildGraph(config, env, store?.checkpointer);
+        const graph = buildGraph(config, env, store?.checkpointer, prices);
         if (flags.thread && store) {
           const state = await graph.getState(threadConfig(flags.thread));
           if (state.next.length > 0) {
@@ -64,7 +71,14 @@ export function registerRunCommand(program: Command, io: CliIo): void {
           }
           store.saveConfig(flags.thread, toStoredConfig(config));
         }
-        return streamRun(graph, { messages: [new HumanMessage(prompt)] }, config, flags, io);
+        return streamRun(
+          graph,
+          { messages: [new HumanMessage(prompt)] },
+          config,
+          flags,
+          io,
+          prices,
+        );
       });
     });
 
@@ -87,14 +101,21 @@ export function registerRunCommand(program: Command, io: CliIo): void {
             );
           }
           const config = parseMoaConfig(stored, `thread "${flags.thread}" configuration`);
-          const graph = buildGraph(config, env, store!.checkpointer);
+          const graph = buildGraph(config, env, store!.checkpointer, loadPriceTable(undefined));
           const state = await graph.getState(threadConfig(flags.thread));
           if (state.next.length === 0) {
             throw new CliError(
               `thread "${flags.thread}" has no unfinished turn; continue it with \`moa run --thread ${flags.thread} "<prompt>"\`.`,
             );
           }
-          return streamRun(graph, null, config, { ...flags, thread: flags.thread }, io);
+          return streamRun(
+            graph,
+            null,
+            config,
+            { ...flags, thread: flags.thread },
+            io,
+            loadPriceTable(undefined),
+          );
         },
         true,
       );
@@ -106,10 +127,11 @@ type MoaGraph = ReturnType<typeof buildGraph>;
 function buildGraph(
   config: ResolvedMoaConfig,
   env: ProviderEnvironment,
-  checkpointer?: BaseCheckpointSaver,
+  checkpointer: BaseCheckpointSaver | undefined,
+  prices: readonly PriceRow[],
 ) {
   return createMixtureOfAgents(
-    configToParams(config, (spec, sampling) => loadChatModel(spec, { env, ...sampling })),
+    configToParams(config, (spec, sampling) => loadChatModel(spec, { env, ...sampling }), prices),
   ).compile({ checkpointer });
 }
 
@@ -158,6 +180,7 @@ async function streamRun(
   config: ResolvedMoaConfig,
   flags: OutputFlags & { thread?: string },
   io: CliIo,
+  prices: readonly PriceRow[],
 ): Promise<number> {
   const started = performance.now();
   let state: MoaState | undefined;
@@ -200,7 +223,7 @@ async function streamRun(
   const wallTimeMs = performance.now() - started;
   const final = state!;
   const answer = messageText(final.messages.at(-1)!);
-  const summary = summarizeRun(final, config, DEFAULT_PRICES, wallTimeMs);
+  const summary = summarizeRun(final, config, prices, wallTimeMs);
   if (flags.json) {
     io.stdout(
       `${JSON.stringify(

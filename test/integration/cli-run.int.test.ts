@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
@@ -113,5 +115,53 @@ describe("moa run --simulate (real ChatOpenAI client over loopback HTTP)", () =>
       },
     );
     expect(JSON.parse(stdout).proposals).toHaveLength(6);
+  });
+
+  it("refuses a run over its budget before any call, with the estimate", async () => {
+    const cli = io();
+    const code = await runCli(["run", "--simulate", "--budget-usd", "0.000001", "hi"], cli.io);
+    expect(code).toBe(1);
+    expect(cli.err()).toMatch(/may cost up to \$[\d.]+ over 13 calls/);
+    expect(cli.out()).toBe("");
+  });
+
+  it("prices the run from a --prices file that overrides the built-in table", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "moa-prices-")), "prices.json");
+    writeFileSync(
+      file,
+      JSON.stringify([
+        {
+          provider: "openai",
+          model: "p",
+          inputPerMillion: 1_000_000,
+          outputPerMillion: 0,
+          source: "test",
+          date: "2026-01-01",
+        },
+      ]),
+    );
+    const cli = io();
+    const code = await runCli(
+      [
+        "run",
+        "--simulate",
+        "--json",
+        "--prices",
+        file,
+        "--proposers",
+        "openai:p",
+        "--aggregator",
+        "openai:q",
+        "--layers",
+        "2",
+        "hi",
+      ],
+      cli.io,
+    );
+    expect(code, cli.err()).toBe(0);
+    const result = JSON.parse(cli.out());
+    expect(result.usage.costUsd).toBe(result.proposals[0].usage.inputTokens);
+    expect(result.usage.unpricedModels).toEqual(["openai:q"]);
+    expect(result.usage.costComplete).toBe(false);
   });
 });

@@ -30,6 +30,15 @@ describe("moa CLI usage errors", () => {
     [["run", "hi", "--bogus"], /unknown option '--bogus'/],
     [["nonsense"], /unknown command 'nonsense'/],
     [["sim", "--port", "99999"], /--port must be a whole number from 0 to 65535/],
+    [["run", "hi", "--budget-usd", "0"], /--budget-usd: must be > 0/],
+    [["run", "hi", "--budget-tokens", "1.5"], /--budget-tokens: must be a whole number/],
+    [["run", "hi", "--timeout-ms", "0"], /--timeout-ms: must be ≥ 1/],
+    [["run", "hi", "--retries", "11"], /--retries: must be ≤ 10/],
+    [["run", "hi", "--straggler-grace-ms", "-1"], /--straggler-grace-ms: must be ≥ 0/],
+    [
+      ["run", "hi", "--prices", "/nonexistent/prices.json"],
+      /--prices: cannot read \/nonexistent\/prices.json/,
+    ],
   ])("moa %j exits 2 with a message naming the problem", async (argv, message) => {
     const cli = io();
     expect(await runCli(argv, cli.io)).toBe(2);

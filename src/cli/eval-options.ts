@@ -1,0 +1,70 @@
+import { constants } from "node:fs";
+import { access, stat } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { Option } from "commander";
+import { CliError, EXIT } from "./cli-error.js";
+
+/** The benchmarks `moa eval` knows, as spelled on the command line. */
+export const BENCHMARKS = ["alpaca-eval", "mt-bench", "flask"] as const;
+
+/** One of {@link BENCHMARKS}. */
+export type Benchmark = (typeof BENCHMARKS)[number];
+
+/** `--benchmark`, required, with its choices (commander reports a wrong one as a usage error). */
+export function benchmarkOption(): Option {
+  return new Option("--benchmark <name>", "alpaca-eval, mt-bench or flask")
+    .choices(BENCHMARKS)
+    .makeOptionMandatory();
+}
+
+/**
+ * Reads a whole-number flag: `undefined` when absent, else an integer ≥ `min`; anything else is
+ * a usage error naming the flag.
+ */
+export function integerFlag(raw: string | undefined, flag: string, min: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (raw.trim() === "" || !Number.isInteger(value) || value < min) {
+    throw new CliError(`${flag} must be a whole number ≥ ${min}, got "${raw}".`);
+  }
+  return value;
+}
+
+/**
+ * Checks that `path` (given with `flag`) is a readable file before any work starts, so a typo is
+ * a usage error naming the flag instead of a failure halfway through a run.
+ */
+export async function requireReadableFile(path: string, flag: string): Promise<string> {
+  try {
+    await access(path, constants.R_OK);
+    if (!(await stat(path)).isFile()) throw new Error("not a file");
+  } catch {
+    throw new CliError(`${flag} ${path}: cannot read this file (check the path).`);
+  }
+  return path;
+}
+
+/**
+ * The judgment cache file of a judge stage: `--cache PATH`, none with `--no-cache`, else
+ * `judge-cache.jsonl` in the directory of `--out`. One file per directory (not per `--out`), so
+ * judging the same answers into a fresh file reuses every paid-for reply.
+ */
+export function judgeCachePath(cache: string | boolean | undefined, out: string): string | false {
+  if (cache === false) return false;
+  if (typeof cache === "string") return cache;
+  return join(dirname(out), "judge-cache.jsonl");
+}
+
+/** The FLASK side files the judge needs, looked up next to `--data` unless given. */
+export function flaskSideFile(
+  explicit: string | undefined,
+  data: string,
+  name: "skillset_description.json" | "judge_prompt.jsonl",
+): string {
+  return explicit ?? join(dirname(data), name);
+}
+
+/** A usage error (exit 2): what is wrong and how to fix it. */
+export function usageError(message: string): CliError {
+  return new CliError(message, EXIT.usage);
+}

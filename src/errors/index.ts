@@ -8,3 +8,4 @@ export {
   type BudgetLimit,
   type BudgetSpend,
 } from "./budget-exceeded-error.js";
+export { ModelCallError } from "./model-call-error.js";

@@ -20,7 +20,11 @@ export function describeError(error: unknown): string {
 
 /** Masks API-key-looking strings (sk-…, gsk_…, Bearer tokens) in a message. */
 export function redactSecrets(text: string): string {
-  return text
-    .replace(/Bearer\s+[A-Za-z0-9._~+/=-]{8,}/g, "Bearer ***")
-    .replace(/\b(sk|gsk|tgp|pk|rk)[-_][A-Za-z0-9._-]{8,}/g, "$1-***");
+  return (
+    text
+      .replace(/Bearer\s+[A-Za-z0-9._~+/=-]{8,}/g, "Bearer ***")
+      .replace(/\b(sk|gsk|tgp|pk|rk)[-_][A-Za-z0-9._-]{8,}/g, "$1-***")
+      // "Incorrect API key provided: <key>", "api_key=<key>", "x-api-key: <key>": whatever the key's shape.
+      .replace(/(api[ _-]?key(?: provided)?\s*[:=]\s*)[^\s,;"')]{6,}/gi, "$1***")
+  );
 }

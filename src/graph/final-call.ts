@@ -4,13 +4,15 @@ import { tallyProposals } from "../budget/run-spend.js";
 import type { Usage } from "../state/proposal.js";
 import type { MoaState } from "../state/moa-state.js";
 import { createCallSignal } from "./call-signal.js";
-import { isControlFlowError } from "./control-flow.js";
+import { ModelCallError } from "../errors/model-call-error.js";
+import { describeError, isControlFlowError } from "./control-flow.js";
 import { modelCallConfig, type MoaRole } from "./model-call-config.js";
 import type { MoaPlan, ResolvedProposer } from "./proposer-spec.js";
 
 /**
- * One call of the final node (aggregator or ranker) under the plan's whole-call timeout. A
- * timeout surfaces as an error that says so instead of a bare abort.
+ * One call of the final node (aggregator or ranker) under the plan's whole-call timeout. Any
+ * failure other than control flow becomes a credential-free {@link ModelCallError} (a timeout
+ * says so instead of a bare abort).
  */
 export async function callFinalModel(
   receiver: ResolvedProposer,
@@ -36,9 +38,14 @@ export async function callFinalModel(
       ),
     );
   } catch (error) {
-    const reason = isControlFlowError(error, config.signal) ? undefined : call.reason();
-    if (reason) throw new Error(`${role} ${receiver.id}: ${reason}`, { cause: error });
-    throw error;
+    if (isControlFlowError(error, config.signal)) throw error;
+    const status = (error as { status?: unknown } | null)?.status;
+    throw new ModelCallError({
+      role,
+      modelId: receiver.id,
+      message: call.reason() ?? describeError(error),
+      status: typeof status === "number" ? status : undefined,
+    });
   } finally {
     call.dispose();
   }

@@ -4,6 +4,7 @@ import { compareProposals, layerReferences, sumUsage } from "../../state/proposa
 import type { AggregatorFallbackRecord } from "../../state/aggregation.js";
 import type { MoaState, MoaStateUpdate } from "../../state/moa-state.js";
 import { usageFromMessage } from "../../models/usage.js";
+import { ModelCallError } from "../../errors/model-call-error.js";
 import { describeError, isControlFlowError } from "../control-flow.js";
 import { callFinalModel, checkBudgetAfterFinal } from "../final-call.js";
 import { guardedInjection } from "../guarded-references.js";
@@ -39,7 +40,7 @@ export function createAggregateNode(getPlan: PlanSource, turns: TurnRegistry) {
     } catch (error) {
       const backup = plan.aggregatorFallback;
       if (backup === undefined || isControlFlowError(error, config.signal)) throw error;
-      const reason = describeError(error);
+      const reason = ModelCallError.isInstance(error) ? error.message : describeError(error);
       if (backup === "first-proposal") {
         const first = state.proposals
           .filter((proposal) => proposal.layer === lastLayer && proposal.status === "ok")

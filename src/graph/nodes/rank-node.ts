@@ -6,6 +6,7 @@ import { compareProposals, sumUsage, type Usage } from "../../state/proposal.js"
 import type { MoaState, MoaStateUpdate } from "../../state/moa-state.js";
 import { messageText, usageFromMessage } from "../../models/usage.js";
 import type { AggregatorFallbackRecord } from "../../state/aggregation.js";
+import { ModelCallError } from "../../errors/model-call-error.js";
 import { describeError, isControlFlowError } from "../control-flow.js";
 import { callFinalModel, checkBudgetAfterFinal } from "../final-call.js";
 import type { ResolvedProposer } from "../proposer-spec.js";
@@ -41,7 +42,7 @@ export function createRankNode(getPlan: PlanSource, turns: TurnRegistry) {
       const backup = plan.aggregatorFallback;
       if (backup === undefined || isControlFlowError(error, config.signal)) throw error;
       aggregatorFallback = {
-        reason: describeError(error),
+        reason: ModelCallError.isInstance(error) ? error.message : describeError(error),
         used: backup === "first-proposal" ? backup : backup.id,
       };
       if (backup !== "first-proposal") {

@@ -19,7 +19,12 @@ describe("whole-call timeout (callTimeoutMs)", () => {
   it("records a proposer that exceeds it as a timeout error and goes on", async () => {
     const slow = new FakeChatModel({ model: "slow", latencyMs: 5_000 });
     const fast = new FakeChatModel({ model: "fast" });
-    const result = await run({ proposers: [fast, slow], aggregator: new FakeChatModel({ model: "agg" }), layers: 2, callTimeoutMs: 50 });
+    const result = await run({
+      proposers: [fast, slow],
+      aggregator: new FakeChatModel({ model: "agg" }),
+      layers: 2,
+      callTimeoutMs: 50,
+    });
     const proposal = result.proposals.find((candidate) => candidate.proposerId === "slow")!;
     expect(proposal.status).toBe("error");
     expect(proposal.error).toMatch(/^timeout: the call did not finish within 50 ms/);
@@ -54,7 +59,9 @@ describe("straggler cut-off (stragglerGraceMs)", () => {
     expect(cut).toHaveLength(2); // one per proposer layer
     for (const proposal of cut) {
       expect(proposal.status).toBe("error");
-      expect(proposal.error).toMatch(/^cancelled: straggler cut-off \(quorum of 2 met, 20 ms grace elapsed\)/);
+      expect(proposal.error).toMatch(
+        /^cancelled: straggler cut-off \(quorum of 2 met, 20 ms grace elapsed\)/,
+      );
     }
     expect(straggler.recorder.calls.map((call) => call.outcome)).toEqual(["aborted", "aborted"]);
     expect(result.aggregation?.references).toBe(2);
@@ -78,25 +85,41 @@ describe("aggregator fallback", () => {
 
   it("lets another model synthesize and records it", async () => {
     const backup = new FakeChatModel({ model: "backup", reply: "from backup" });
-    const result = await run({ proposers: [new FakeChatModel()], aggregator: failing(), layers: 2, aggregatorFallback: backup });
+    const result = await run({
+      proposers: [new FakeChatModel()],
+      aggregator: failing(),
+      layers: 2,
+      aggregatorFallback: backup,
+    });
     expect(result.messages.at(-1)!.content).toBe("from backup");
-    expect(result.aggregation).toMatchObject({ aggregatorId: "backup", fallback: { used: "backup", reason: "upstream 500" } });
+    expect(result.aggregation).toMatchObject({
+      aggregatorId: "backup",
+      fallback: { used: "backup", reason: "aggregator agg: upstream 500" },
+    });
     expect(backup.recorder.calls[0]!.messages[0]!.content).toMatch(/Responses from models:\n1\. /);
   });
 
   it('returns the first successful proposal with "first-proposal"', async () => {
     const result = await run({
-      proposers: [new FakeChatModel({ model: "x", fail: () => new Error("no") }), new FakeChatModel({ model: "y", reply: "y says" })],
+      proposers: [
+        new FakeChatModel({ model: "x", fail: () => new Error("no") }),
+        new FakeChatModel({ model: "y", reply: "y says" }),
+      ],
       aggregator: failing(),
       layers: 2,
       aggregatorFallback: "first-proposal",
     });
     expect(result.messages.at(-1)!.content).toBe("y says");
-    expect(result.aggregation?.fallback).toEqual({ reason: "upstream 500", used: "first-proposal" });
+    expect(result.aggregation?.fallback).toEqual({
+      reason: "aggregator agg: upstream 500",
+      used: "first-proposal",
+    });
   });
 
   it("is off by default: the aggregator's error fails the run", async () => {
-    await expect(run({ proposers: [new FakeChatModel()], aggregator: failing(), layers: 2 })).rejects.toThrow("upstream 500");
+    await expect(
+      run({ proposers: [new FakeChatModel()], aggregator: failing(), layers: 2 }),
+    ).rejects.toThrow("upstream 500");
   });
 
   it("also covers the ranker", async () => {
@@ -108,7 +131,11 @@ describe("aggregator fallback", () => {
       aggregatorFallback: "first-proposal",
     });
     expect(result.messages.at(-1)!.content).toBe("the answer");
-    expect(result.aggregation).toMatchObject({ mode: "rank", fallback: { used: "first-proposal" }, ranking: { fallback: true } });
+    expect(result.aggregation).toMatchObject({
+      mode: "rank",
+      fallback: { used: "first-proposal" },
+      ranking: { fallback: true },
+    });
   });
 });
 
@@ -117,7 +144,12 @@ describe("budgets", () => {
 
   it("refuses a run whose pre-flight estimate cannot fit, before any call", async () => {
     const proposer = new FakeChatModel({ model: "p", maxTokens: 500 });
-    const error = await run({ proposers: [proposer], aggregator: new FakeChatModel({ model: "agg", maxTokens: 500 }), layers: 3, budget: { maxTokens: 1000 } }).catch((caught) => caught);
+    const error = await run({
+      proposers: [proposer],
+      aggregator: new FakeChatModel({ model: "agg", maxTokens: 500 }),
+      layers: 3,
+      budget: { maxTokens: 1000 },
+    }).catch((caught) => caught);
     expect(BudgetExceededError.isInstance(error)).toBe(true);
     expect(error.phase).toBe("preflight");
     expect(error.estimate.calls).toBe(3);
@@ -127,7 +159,12 @@ describe("budgets", () => {
   });
 
   it("refuses to guess an unknown price when a cost cap is set", async () => {
-    const error = await run({ proposers: [new FakeChatModel({ model: "mystery" })], aggregator: new FakeChatModel({ model: "agg" }), layers: 2, budget: { maxCostUsd: 1, prices } }).catch((caught) => caught);
+    const error = await run({
+      proposers: [new FakeChatModel({ model: "mystery" })],
+      aggregator: new FakeChatModel({ model: "agg" }),
+      layers: 2,
+      budget: { maxCostUsd: 1, prices },
+    }).catch((caught) => caught);
     expect(BudgetExceededError.isInstance(error)).toBe(true);
     expect(error.message).toMatch(/no price for mystery/);
   });
@@ -139,11 +176,18 @@ describe("budgets", () => {
       p: { inputPerMillion: 0, outputPerMillion: 1_000_000 },
       agg: { inputPerMillion: 0, outputPerMillion: 0 },
     };
-    const verbose = new FakeChatModel({ model: "p", reply: "one two three four five six seven eight", maxTokens: 1 });
+    const verbose = new FakeChatModel({
+      model: "p",
+      reply: "one two three four five six seven eight",
+      maxTokens: 1,
+    });
     const aggregator = new FakeChatModel({ model: "agg", maxTokens: 1 });
-    const error = await run({ proposers: [verbose], aggregator, layers: 3, budget: { maxCostUsd: 5, prices: outputPrices } }).catch(
-      (caught) => caught,
-    );
+    const error = await run({
+      proposers: [verbose],
+      aggregator,
+      layers: 3,
+      budget: { maxCostUsd: 5, prices: outputPrices },
+    }).catch((caught) => caught);
     expect(BudgetExceededError.isInstance(error), String(error)).toBe(true);
     expect(error.phase).toBe("run");
     expect(error.spent).toMatchObject({ outputTokens: 8, costUsd: 8 });
@@ -156,7 +200,10 @@ describe("budgets", () => {
     [{ budget: {} }, "budget"],
     [{ budget: { maxCostUsd: -1 } }, "budget.maxCostUsd"],
     [{ budget: { maxTokens: 0 } }, "budget.maxTokens"],
-    [{ budget: { maxCostUsd: 1, prices: { x: { inputPerMillion: -1, outputPerMillion: 0 } } } }, "budget.prices.x"],
+    [
+      { budget: { maxCostUsd: 1, prices: { x: { inputPerMillion: -1, outputPerMillion: 0 } } } },
+      "budget.prices.x",
+    ],
     [{ callTimeoutMs: 0 }, "callTimeoutMs"],
     [{ stragglerGraceMs: -5 }, "stragglerGraceMs"],
     [{ contextWindows: { x: 0 } }, "contextWindows.x"],
@@ -164,7 +211,11 @@ describe("budgets", () => {
     [{ aggregatorFallback: "nope" }, "aggregatorFallback"],
   ])("rejects %j naming %s", (extra, parameter) => {
     try {
-      createMixtureOfAgents({ proposers: [new FakeChatModel()], aggregator: new FakeChatModel(), ...(extra as object) });
+      createMixtureOfAgents({
+        proposers: [new FakeChatModel()],
+        aggregator: new FakeChatModel(),
+        ...(extra as object),
+      });
       expect.unreachable();
     } catch (error) {
       expect(InvalidArgumentError.isInstance(error)).toBe(true);
@@ -179,7 +230,11 @@ describe("context guard", () => {
   it("shortens references fairly for a proposer with a small window and records it", async () => {
     const small = new FakeChatModel({ model: "small", maxTokens: 256 });
     const result = await run({
-      proposers: [new FakeChatModel({ model: "a", reply: long }), new FakeChatModel({ model: "b", reply: long }), { model: small, contextWindow: 2048 }],
+      proposers: [
+        new FakeChatModel({ model: "a", reply: long }),
+        new FakeChatModel({ model: "b", reply: long }),
+        { model: small, contextWindow: 2048 },
+      ],
       aggregator: new FakeChatModel({ model: "agg" }),
       layers: 3,
     });
@@ -187,13 +242,22 @@ describe("context guard", () => {
     const system = String(layer2Call.messages[0]!.content);
     expect(system.split(TRUNCATION_MARKER).length - 1).toBeGreaterThanOrEqual(2);
     expect(layer2Call.messages.at(-1)!.content).toBe("What is entropy?"); // the user turn is intact
-    expect(result.proposals.find((proposal) => proposal.layer === 2 && proposal.proposerId === "small")!.referencesTruncated).toBe(true);
-    expect(result.proposals.find((proposal) => proposal.layer === 2 && proposal.proposerId === "a")!.referencesTruncated).toBeUndefined();
+    expect(
+      result.proposals.find((proposal) => proposal.layer === 2 && proposal.proposerId === "small")!
+        .referencesTruncated,
+    ).toBe(true);
+    expect(
+      result.proposals.find((proposal) => proposal.layer === 2 && proposal.proposerId === "a")!
+        .referencesTruncated,
+    ).toBeUndefined();
   });
 
   it("shortens the aggregator's references when its window is known and records it", async () => {
     const result = await run({
-      proposers: [new FakeChatModel({ model: "a", reply: long }), new FakeChatModel({ model: "b", reply: long })],
+      proposers: [
+        new FakeChatModel({ model: "a", reply: long }),
+        new FakeChatModel({ model: "b", reply: long }),
+      ],
       aggregator: { model: new FakeChatModel({ model: "agg" }), contextWindow: 3000 },
       layers: 2,
     });

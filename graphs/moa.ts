@@ -11,6 +11,7 @@ import { createConfigurableMixtureOfAgents, loadChatModel } from "../src/index.j
 // Many proposers in parallel share abort signals; raise Node's listener warning threshold once.
 setMaxListeners(256);
 
+/** The deployed MoA graph: compiled without a checkpointer (the platform supplies one). */
 export const graph = createConfigurableMixtureOfAgents({
   loadModel: (spec, sampling) => loadChatModel(spec, { env: process.env, ...sampling }),
-}).compile();
+}).compile({ name: "moa" });

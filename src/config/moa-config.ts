@@ -19,7 +19,9 @@ const modelString = z
 export const MoaConfigSchema = z
   .object({
     preset: z
-      .enum(PRESET_NAMES as [PresetName, ...PresetName[]])
+      .enum(PRESET_NAMES as [PresetName, ...PresetName[]], {
+        error: `unknown preset; use one of ${PRESET_NAMES.join(", ")}`,
+      })
       .default(DEFAULT_PRESET)
       .describe(
         `Starting configuration: ${PRESET_NAMES.join(", ")}. The other fields override it.`,
@@ -33,7 +35,7 @@ export const MoaConfigSchema = z
       ),
     aggregator: modelString
       .optional()
-      .describe('The final aggregator (or ranker), "provider:model".'),
+      .describe('The final aggregator (or ranker), "provider:model". Default: from the preset.'),
     layers: z
       .number()
       .int("must be a whole number")
@@ -46,7 +48,9 @@ export const MoaConfigSchema = z
     aggregation: z
       .enum(["synthesize", "rank"])
       .optional()
-      .describe('"synthesize" (Aggregate-and-Synthesize) or "rank" (the LLM-ranker ablation).'),
+      .describe(
+        '"synthesize" (Aggregate-and-Synthesize) or "rank" (the LLM-ranker ablation). Default: from the preset.',
+      ),
     samples: z
       .number()
       .int("must be a whole number")
@@ -61,13 +65,15 @@ export const MoaConfigSchema = z
       .min(0, "must be ≥ 0")
       .max(2, "must be ≤ 2")
       .optional()
-      .describe("Sampling temperature of every call (the paper: 0.7)."),
+      .describe("Sampling temperature of every call (the paper: 0.7). Default: from the preset."),
     maxTokens: z
       .number()
       .int("must be a whole number")
       .min(1, "must be ≥ 1")
       .optional()
-      .describe("Output token cap of every call (the reference code: 2048)."),
+      .describe(
+        "Output token cap of every call (the reference code: 2048). Default: from the preset.",
+      ),
     minProposals: z
       .number()
       .int("must be a whole number")

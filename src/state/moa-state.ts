@@ -22,8 +22,9 @@ import {
 export const MoaStateSchema = z.object({
   // `.describe()` returns a new schema, so it must come before `.register()` (the registry
   // keys on the instance).
-  messages: z
-    .custom<BaseMessage[]>()
+  // An array of anything (not `z.custom`) so the schema converts to JSON Schema for LangGraph
+  // Studio's input form; the messages reducer does the real coercion of message-likes.
+  messages: (z.array(z.any()) as unknown as z.ZodType<BaseMessage[], BaseMessage[]>)
     .describe("The conversation; the final answer is appended as an AI message.")
     .register(registry, MessagesZodMeta as typeof MessagesZodMeta & Record<string, unknown>),
   proposals: z

@@ -21,6 +21,11 @@ export interface LangSmithSinkOptions {
    * the older JSON `/runs/batch` endpoint. @default true
    */
   multipart?: boolean;
+  /**
+   * Whether `/info` announces gzip support, so the client gzips its run batches (as against
+   * LangSmith itself). The sink decodes them either way. @default false
+   */
+  gzip?: boolean;
 }
 
 /** One HTTP request the sink received. */
@@ -57,9 +62,8 @@ export interface LangSmithSink {
   close(): Promise<void>;
 }
 
-// What LangSmith's `/info` returns, minus what the sink does not implement: no compression flags
-// (so clients send plain bodies) and no feature flags.
-function serverInfo(multipart: boolean) {
+// What LangSmith's `/info` returns, minus what the sink does not implement (zstd, feature flags).
+function serverInfo(multipart: boolean, gzip: boolean) {
   return {
     version: "0.10.0",
     license_expiration_time: null,
@@ -71,7 +75,7 @@ function serverInfo(multipart: boolean) {
       size_limit: 100,
       size_limit_bytes: 20_971_520,
     },
-    instance_flags: {},
+    instance_flags: gzip ? { gzip_body_enabled: true } : {},
   };
 }
 
@@ -171,7 +175,7 @@ export async function startLangSmithSink(
         return;
       }
       if (method === "GET" && path === "/info") {
-        send(200, serverInfo(multipart));
+        send(200, serverInfo(multipart, options.gzip ?? false));
         return;
       }
       if (method === "POST" && path === "/runs/multipart") {

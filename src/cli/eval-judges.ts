@@ -4,7 +4,7 @@ import { FLASK_JUDGE_SETTINGS } from "../eval/flask/judge-prompt.js";
 import { MT_BENCH_JUDGE_SETTINGS } from "../eval/mt-bench/judge-prompts.js";
 import type { Usage } from "../state/index.js";
 import { loadChatModel, type ProviderEnvironment } from "../models/index.js";
-import { DEFAULT_PRICES, findPrice, priceTokens } from "../models/price-table.js";
+import { DEFAULT_PRICES, findPrice, priceTokens, type PriceRow } from "../models/price-table.js";
 import type { Benchmark } from "./eval-options.js";
 
 /** The judges the papers used, as "provider:model" strings (the default of `--judge`). */
@@ -20,11 +20,20 @@ export const OFFICIAL_JUDGES: Readonly<Record<Benchmark, string>> = Object.freez
  * MT-Bench temperature 0, 2048 tokens; FLASK temperature 0, 1024 tokens. Any OpenAI-compatible
  * endpoint works through the provider's base-URL variable.
  */
-export function loadJudge(benchmark: Benchmark, spec: string, env: ProviderEnvironment): BaseChatModel {
+export function loadJudge(
+  benchmark: Benchmark,
+  spec: string,
+  env: ProviderEnvironment,
+): BaseChatModel {
   switch (benchmark) {
     case "alpaca-eval": {
       const { temperature, maxTokens, logprobs, topLogprobs } = ALPACA_EVAL_JUDGE_SETTINGS;
-      return loadChatModel(spec, { env, temperature, maxTokens, openAIFields: { logprobs, topLogprobs } });
+      return loadChatModel(spec, {
+        env,
+        temperature,
+        maxTokens,
+        openAIFields: { logprobs, topLogprobs },
+      });
     }
     case "mt-bench":
       return loadChatModel(spec, {
@@ -42,7 +51,10 @@ export function loadJudge(benchmark: Benchmark, spec: string, env: ProviderEnvir
 }
 
 /** Prices a judge's usage at list prices; 0 when the model has no known price. */
-export function judgeCostOf(spec: string): (usage: Usage) => number {
-  const row = findPrice(spec, DEFAULT_PRICES);
+export function judgeCostOf(
+  spec: string,
+  prices: readonly PriceRow[] = DEFAULT_PRICES,
+): (usage: Usage) => number {
+  const row = findPrice(spec, prices);
   return (usage) => (row ? priceTokens(row, usage.inputTokens, usage.outputTokens) : 0);
 }

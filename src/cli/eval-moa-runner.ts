@@ -4,7 +4,7 @@ import type { ResolvedMoaConfig } from "../config/moa-config.js";
 import type { GenerationResult } from "../eval/generation.js";
 import { createMixtureOfAgents } from "../graph/create-mixture-of-agents.js";
 import { loadChatModel, messageText, type ProviderEnvironment } from "../models/index.js";
-import { DEFAULT_PRICES } from "../models/price-table.js";
+import { DEFAULT_PRICES, type PriceRow } from "../models/price-table.js";
 import type { MoaState } from "../state/moa-state.js";
 import { summarizeRun } from "./run-summary.js";
 
@@ -27,13 +27,20 @@ export interface MoaRunner {
  * (with its own clients) is compiled per distinct temperature and reused; the configuration's
  * own graph is built at once, so a missing API key fails before any instance starts.
  */
-export function createMoaRunner(config: ResolvedMoaConfig, env: ProviderEnvironment): MoaRunner {
-  const graphs = new Map<number, { graph: ReturnType<typeof compile>; config: ResolvedMoaConfig }>();
+export function createMoaRunner(
+  config: ResolvedMoaConfig,
+  env: ProviderEnvironment,
+  prices: readonly PriceRow[] = DEFAULT_PRICES,
+): MoaRunner {
+  const graphs = new Map<
+    number,
+    { graph: ReturnType<typeof compile>; config: ResolvedMoaConfig }
+  >();
   const graphFor = (temperature: number) => {
     let entry = graphs.get(temperature);
     if (entry === undefined) {
       const configured = { ...config, temperature };
-      entry = { graph: compile(configured, env), config: configured };
+      entry = { graph: compile(configured, env, prices), config: configured };
       graphs.set(temperature, entry);
     }
     return entry;
@@ -47,7 +54,7 @@ export function createMoaRunner(config: ResolvedMoaConfig, env: ProviderEnvironm
         options.signal ? { signal: options.signal } : {},
       )) as MoaState;
       const final = state.messages.at(-1);
-      const summary = summarizeRun(state, configured, DEFAULT_PRICES, 0);
+      const summary = summarizeRun(state, configured, prices, 0);
       return {
         output: final ? messageText(final) : "",
         usage: summary.usage,
@@ -57,8 +64,8 @@ export function createMoaRunner(config: ResolvedMoaConfig, env: ProviderEnvironm
   };
 }
 
-function compile(config: ResolvedMoaConfig, env: ProviderEnvironment) {
+function compile(config: ResolvedMoaConfig, env: ProviderEnvironment, prices: readonly PriceRow[]) {
   return createMixtureOfAgents(
-    configToParams(config, (spec, sampling) => loadChatModel(spec, { env, ...sampling })),
+    configToParams(config, (spec, sampling) => loadChatModel(spec, { env, ...sampling }), prices),
   ).compile();
 }

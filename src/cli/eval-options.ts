@@ -1,5 +1,5 @@
 import { constants } from "node:fs";
-import { access, stat } from "node:fs/promises";
+import { access, mkdir, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Option } from "commander";
 import { CliError, EXIT } from "./cli-error.js";
@@ -12,7 +12,7 @@ export type Benchmark = (typeof BENCHMARKS)[number];
 
 /** `--benchmark`, required, with its choices (commander reports a wrong one as a usage error). */
 export function benchmarkOption(): Option {
-  return new Option("--benchmark <name>", "alpaca-eval, mt-bench or flask")
+  return new Option("--benchmark <name>", "the benchmark")
     .choices(BENCHMARKS)
     .makeOptionMandatory();
 }
@@ -21,7 +21,11 @@ export function benchmarkOption(): Option {
  * Reads a whole-number flag: `undefined` when absent, else an integer ≥ `min`; anything else is
  * a usage error naming the flag.
  */
-export function integerFlag(raw: string | undefined, flag: string, min: number): number | undefined {
+export function integerFlag(
+  raw: string | undefined,
+  flag: string,
+  min: number,
+): number | undefined {
   if (raw === undefined) return undefined;
   const value = Number(raw);
   if (raw.trim() === "" || !Number.isInteger(value) || value < min) {
@@ -40,6 +44,26 @@ export async function requireReadableFile(path: string, flag: string): Promise<s
     if (!(await stat(path)).isFile()) throw new Error("not a file");
   } catch {
     throw new CliError(`${flag} ${path}: cannot read this file (check the path).`);
+  }
+  return path;
+}
+
+/**
+ * Checks that `--out` can be written (creating its directory) before any paid call is made.
+ */
+export async function requireWritableOut(path: string, flag = "--out"): Promise<string> {
+  const directory = dirname(path);
+  try {
+    await mkdir(directory, { recursive: true });
+    await access(directory, constants.W_OK);
+  } catch {
+    throw new CliError(
+      `${flag} ${path}: cannot write in ${directory} (check the path and permissions).`,
+    );
+  }
+  const existing = await stat(path).catch(() => undefined);
+  if (existing?.isDirectory()) {
+    throw new CliError(`${flag} ${path} is a directory; give a file name.`);
   }
   return path;
 }

@@ -46,7 +46,8 @@ function barReporter(io: CliIo): ProgressReporter {
   } as unknown as NodeJS.WritableStream;
   const bar = new SingleBar({
     stream,
-    format: "{stage} [{bar}] {value}/{total} | ETA {etaText} | {costText} | {failed} failed{cachedText}",
+    format:
+      "{stage} [{bar}] {value}/{total} | ETA {etaText} | {costText} | {failed} failed{cachedText}",
     barsize: 30,
     hideCursor: true,
     clearOnComplete: false,

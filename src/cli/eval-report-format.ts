@@ -28,13 +28,22 @@ interface FormatOptions {
 }
 
 /** The AlpacaEval report as a table, with the paper's leaderboard figures beside it. */
-export function formatAlpacaEvalReport(report: AlpacaEvalReport, options: FormatOptions = {}): string {
+export function formatAlpacaEvalReport(
+  report: AlpacaEvalReport,
+  options: FormatOptions = {},
+): string {
   const table = twoColumnTable(options);
   table.push(
-    ["length-controlled win rate", `${fixed(report.length_controlled_winrate)} ± ${fixed(report.lc_standard_error)}`],
+    [
+      "length-controlled win rate",
+      `${fixed(report.length_controlled_winrate)} ± ${fixed(report.lc_standard_error)}`,
+    ],
     ["win rate", `${fixed(report.win_rate)} ± ${fixed(report.standard_error)}`],
     ["discrete win rate", fixed(report.discrete_win_rate)],
-    ["wins / baseline wins / draws", `${report.n_wins} / ${report.n_wins_base} / ${report.n_draws}`],
+    [
+      "wins / baseline wins / draws",
+      `${report.n_wins} / ${report.n_wins_base} / ${report.n_draws}`,
+    ],
     ["annotations", String(report.n_total)],
     ["average length (chars)", String(report.avg_length)],
   );
@@ -46,7 +55,9 @@ export function formatAlpacaEvalReport(report: AlpacaEvalReport, options: Format
     table.toString(),
     `Published (AlpacaEval 2.0, weighted GPT-4 Turbo judge, 805 instructions): ${published}.`,
     ...(report.n_total < 805
-      ? [`Note: ${report.n_total} of 805 instructions annotated; figures on a subset are not comparable to the leaderboard.`]
+      ? [
+          `Note: ${report.n_total} of 805 instructions annotated; figures on a subset are not comparable to the leaderboard.`,
+        ]
       : []),
   ].join("\n");
 }
@@ -59,7 +70,9 @@ export function formatMtBenchReport(report: MtBenchReport, options: FormatOption
     ["turn 1", fixed(report.turn1)],
     ["turn 2", fixed(report.turn2)],
   );
-  for (const [category, score] of Object.entries(report.by_category).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [category, score] of Object.entries(report.by_category).sort(([a], [b]) =>
+    a.localeCompare(b),
+  )) {
     table.push([`  ${category}`, fixed(score)]);
   }
   table.push(["judgments (dropped)", `${report.n_judgments} (${report.n_dropped})`]);

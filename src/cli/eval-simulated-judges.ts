@@ -39,7 +39,9 @@ export function simulatedJudgeBehaviour(benchmark: Benchmark): ModelBehaviour {
         reply: (request) => {
           const skills = rubricSkills(lastUserText(request));
           const hash = requestHash(request);
-          const scores = skills.map((skill, index) => `'${skill}': ${1 + ((hash >>> (index * 3)) % 5)}`);
+          const scores = skills.map(
+            (skill, index) => `'${skill}': ${1 + ((hash >>> (index * 3)) % 5)}`,
+          );
           const feedback = skills.map((skill) => `${skill}: not assessed.`).join("\n");
           return `${SIMULATED_JUDGE_LABEL}\n${feedback}\n\n{${scores.join(", ")}}`;
         },

@@ -1,9 +1,7 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { InvalidArgumentError } from "../../errors/index.js";
 import { isChatModel } from "../../models/model-name.js";
-import { invokeJudge } from "../judge-call.js";
 import { openJudgeCache, type JudgeCacheOption } from "../judge-cache-option.js";
-import { JudgeReplyError } from "../judge-reply-error.js";
 import { createJsonListStore } from "../stages/stage-store.js";
 import {
   pickStageOptions,
@@ -12,10 +10,9 @@ import {
   type StageSummary,
 } from "../stages/run-stage.js";
 import type { AlpacaEvalAnnotation } from "./annotations.js";
-import { buildAlpacaEvalJudgeMessages, loadAlpacaEvalJudgeTemplate } from "./judge-prompt.js";
-import { firstTokenTopLogprobs, preferenceFromLogprobs } from "./logprob-parser.js";
+import { judgeAlpacaEvalPair } from "./judge-pair.js";
+import { loadAlpacaEvalJudgeTemplate } from "./judge-prompt.js";
 import { loadAlpacaEvalSet, readAlpacaEvalOutputs, type AlpacaEvalOutput } from "./outputs-file.js";
-import { isSwitchedOutputs } from "./position-switch.js";
 
 /**
  * The official AlpacaEval 2.0 judge (`weighted_alpaca_eval_gpt4_turbo`): construct the judge as
@@ -163,27 +160,17 @@ export async function judgeAlpacaEval(
       if (pair.output_1 === pair.output_2) {
         return { record: { ...base, preference: 1.5, raw_completion: null } };
       }
-      const isSwitched = isSwitchedOutputs(pair.instruction, seed);
-      const messages = buildAlpacaEvalJudgeMessages(template, {
-        instruction: pair.instruction,
-        output_1: isSwitched ? pair.output_2 : pair.output_1,
-        output_2: isSwitched ? pair.output_1 : pair.output_2,
-      });
       const started = Date.now();
-      const { reply, cached } = await invokeJudge({
-        model: params.judge,
-        messages,
+      const judged = await judgeAlpacaEvalPair({
+        judge: params.judge,
+        template,
+        pair,
+        seed,
         signal,
         ...(cache ? { cache } : {}),
       });
-      if (firstTokenTopLogprobs(reply.logprobs) === undefined) {
-        throw new JudgeReplyError({
-          benchmark: "alpaca-eval",
-          message:
-            "The judge reply has no top logprobs (`response_metadata.logprobs.content[0].top_logprobs`). Construct the judge with `logprobs: true, topLogprobs: 5, maxTokens: 1` (ALPACA_EVAL_JUDGE_SETTINGS).",
-        });
-      }
-      const preference = preferenceFromLogprobs(reply.logprobs, { isSwitched });
+      const { preference, isSwitched, cached } = judged;
+      const reply = judged.reply!;
       const usage = cached ? undefined : reply.usage;
       const price = usage && params.costOf ? params.costOf(usage) : undefined;
       return {

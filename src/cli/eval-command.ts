@@ -26,6 +26,7 @@ import { CliError, EXIT } from "./cli-error.js";
 import type { CliIo } from "./cli-io.js";
 import { loadJudge, judgeCostOf, OFFICIAL_JUDGES } from "./eval-judges.js";
 import { createMoaRunner } from "./eval-moa-runner.js";
+import { createServerMoaRunner } from "./eval-server-runner.js";
 import {
   benchmarkOption,
   flaskSideFile,
@@ -60,6 +61,8 @@ interface StageFlags {
 
 interface GenerateFlags extends StageFlags, ModelFlags {
   generator?: string;
+  server?: string;
+  assistant?: string;
 }
 
 interface JudgeFlags extends StageFlags {
@@ -115,6 +118,11 @@ export function registerEvalCommand(program: Command, io: CliIo): void {
       "benchmark instances (default: vendored AlpacaEval eval set / MT-Bench questions; required for FLASK)",
     )
     .option("--generator <name>", "model name written into the answers (default: moa-<preset>)")
+    .option(
+      "--server <url>",
+      "run each instance on a LangGraph server (graph `moa`; the options become the run's context) instead of in process",
+    )
+    .option("--assistant <id>", "with --server: the assistant or graph id to run (default: moa)")
     .option("--max-instances <n>", "only the first N instances (smoke runs)")
     .option("--concurrency <n>", "instances run at once (default 4)")
     .option("--prices <file>", PRICES_HELP)
@@ -203,7 +211,15 @@ async function runGenerate(flags: GenerateFlags, io: CliIo): Promise<number> {
     io,
     "answers",
     async (env) => {
-      const runner = createMoaRunner(config, env, prices);
+      const runner = flags.server
+        ? createServerMoaRunner({
+            url: flags.server,
+            config,
+            prices,
+            ...(flags.assistant ? { assistantId: flags.assistant } : {}),
+            ...(io.env.LANGGRAPH_API_KEY ? { apiKey: io.env.LANGGRAPH_API_KEY } : {}),
+          })
+        : createMoaRunner(config, env, prices);
       return runStageCommand(
         flags,
         io,

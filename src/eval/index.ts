@@ -192,3 +192,15 @@ export {
 export { PythonRandom } from "./python/seeded-random.js";
 export { pythonStrip } from "./python/strip.js";
 export { codePointLength } from "./python/code-point-length.js";
+
+// LangSmith experiments
+export {
+  runAlpacaEvalExperiment,
+  type AlpacaEvalExperiment,
+  type RunAlpacaEvalExperimentParams,
+} from "./langsmith/alpaca-eval-experiment.js";
+export {
+  judgeAlpacaEvalPair,
+  type AlpacaEvalPair,
+  type AlpacaEvalPairJudgment,
+} from "./alpaca-eval/judge-pair.js";

@@ -9,4 +9,6 @@ export interface CliIo {
   color: boolean;
   /** Set by commands; `main` exits with it. */
   exitCode: number;
+  /** Whether stderr is an interactive terminal (progress bars); captured streams leave it unset. */
+  stderrIsTTY?: boolean;
 }

@@ -20,15 +20,9 @@ export function createProgressReporter(io: CliIo): ProgressReporter {
   return stderrIsTerminal(io) ? barReporter(io) : lineReporter(io);
 }
 
-/**
- * Whether stderr is an interactive terminal. `CliIo` may say so itself (`stderrIsTTY`);
- * otherwise only the process's own I/O (the one `main()` builds around `process.env`) can be a
- * terminal, never a test harness's captured streams.
- */
+/** Whether stderr is an interactive terminal (`main()` says so; captured streams never are). */
 export function stderrIsTerminal(io: CliIo): boolean {
-  const declared = (io as CliIo & { stderrIsTTY?: boolean }).stderrIsTTY;
-  if (declared !== undefined) return declared;
-  return io.env === process.env && process.stderr.isTTY === true;
+  return io.stderrIsTTY === true;
 }
 
 function barReporter(io: CliIo): ProgressReporter {

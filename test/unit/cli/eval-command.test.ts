@@ -323,7 +323,7 @@ describe("moa eval usage errors", () => {
     expect(await runCli(["eval", "generate", "--help"], generate.io)).toBe(0);
     expect(generate.out()).toMatch(/--proposers <models>/);
     expect(generate.out()).toMatch(/--max-instances <n>/);
-    expect(generate.out()).not.toMatch(/--server/);
+    expect(generate.out()).toMatch(/--server <url>/);
   });
 });
 

@@ -5,27 +5,14 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
-import type { CliIo } from "../../src/cli/cli-io.js";
 import { parseSyntheticReply } from "../../src/testing/simulator/index.js";
+import { captureCliIo } from "../support/cli-io.js";
 
 const run = promisify(execFile);
 
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const value: CliIo = {
-    stdout: (text) => void out.push(text),
-    stderr: (text) => void err.push(text),
-    env: {},
-    color: false,
-    exitCode: 0,
-  };
-  return { io: value, out: () => out.join(""), err: () => err.join("") };
-}
-
 describe("moa run --simulate (real ChatOpenAI client over loopback HTTP)", () => {
   it("runs the paper's MoA and prints one JSON object with answer, proposals and usage", async () => {
-    const cli = io();
+    const cli = captureCliIo();
     const code = await runCli(["run", "--simulate", "--json", "Name three primes."], cli.io);
     expect(code, cli.err()).toBe(0);
     const result = JSON.parse(cli.out());
@@ -66,7 +53,7 @@ describe("moa run --simulate (real ChatOpenAI client over loopback HTTP)", () =>
       4,
     ],
   ])("honours %j", async (flags, proposals, layers) => {
-    const cli = io();
+    const cli = captureCliIo();
     const code = await runCli(["run", "--simulate", "--json", ...flags, "hello"], cli.io);
     expect(code, cli.err()).toBe(0);
     const result = JSON.parse(cli.out());
@@ -75,7 +62,7 @@ describe("moa run --simulate (real ChatOpenAI client over loopback HTTP)", () =>
   });
 
   it("returns a proposal verbatim with the ranker preset", async () => {
-    const cli = io();
+    const cli = captureCliIo();
     expect(
       await runCli(["run", "--simulate", "--json", "--preset", "llm-ranker", "hi"], cli.io),
     ).toBe(0);
@@ -88,7 +75,7 @@ describe("moa run --simulate (real ChatOpenAI client over loopback HTTP)", () =>
   });
 
   it("streams the answer, then prints the per-layer table and totals", async () => {
-    const cli = io();
+    const cli = captureCliIo();
     expect(
       await runCli(["run", "--simulate", "--preset", "moa-lite", "Why is the sky blue?"], cli.io),
     ).toBe(0);
@@ -118,7 +105,7 @@ describe("moa run --simulate (real ChatOpenAI client over loopback HTTP)", () =>
   });
 
   it("refuses a run over its budget before any call, with the estimate", async () => {
-    const cli = io();
+    const cli = captureCliIo();
     const code = await runCli(["run", "--simulate", "--budget-usd", "0.000001", "hi"], cli.io);
     expect(code).toBe(1);
     expect(cli.err()).toMatch(/may cost up to \$[\d.]+ over 13 calls/);
@@ -140,7 +127,7 @@ describe("moa run --simulate (real ChatOpenAI client over loopback HTTP)", () =>
         },
       ]),
     );
-    const cli = io();
+    const cli = captureCliIo();
     const code = await runCli(
       [
         "run",

@@ -4,8 +4,6 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CliIo } from "../../src/cli/cli-io.js";
-import { runCli } from "../../src/cli/main.js";
 import { readAlpacaEvalLeaderboard } from "../../src/eval/alpaca-eval/leaderboard-files.js";
 import {
   startSimulator,
@@ -13,6 +11,7 @@ import {
   type SimulatorRequestInfo,
   type TokenCandidate,
 } from "../../src/testing/simulator/index.js";
+import { evalArgv, runCapturedCli } from "../support/cli-io.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const sharedData = (...segments: string[]) => resolve(repoRoot, "../shared/data", ...segments);
@@ -56,30 +55,14 @@ const FLASK_BASE: Record<string, number> = {
 };
 const flaskScore = (skill: string, idx: number) => (((FLASK_BASE[skill] ?? 0) + idx) % 5) + 1;
 
-function io(env: Record<string, string>) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const value: CliIo = {
-    stdout: (text) => void out.push(text),
-    stderr: (text) => void err.push(text),
-    env,
-    color: false,
-    exitCode: 0,
-  };
-  return { io: value, out: () => out.join(""), err: () => err.join("") };
-}
-
 let sim: Simulator;
 let dir: string;
 let env: Record<string, string>;
 let alpacaInstructions: string[];
 let flaskInstances: { idx: number; instruction: string; skill: string[] }[];
 
-async function moa(argv: string[]) {
-  const cli = io(env);
-  const code = await runCli(argv, cli.io);
-  return { code, out: cli.out(), err: cli.err() };
-}
+/** Runs `moa <argv>` in-process against the simulator. */
+const moa = (argv: string[]) => runCapturedCli(argv, env);
 
 const readJson = async (path: string) => JSON.parse(await readFile(path, "utf8"));
 const readJsonl = async (path: string) =>
@@ -145,19 +128,13 @@ afterAll(async () => {
 describe("moa eval: AlpacaEval 2.0 generate → judge → report over loopback HTTP", () => {
   const outputs = () => join(dir, "alpaca", "model_outputs.json");
   const annotations = () => join(dir, "alpaca", "annotations.json");
+  const generateAlpaca = (out: string) =>
+    moa(evalArgv("generate", "alpaca-eval", ...MODELS, "--out", out, "--max-instances", "3"));
+  const judgeAlpaca = (out: string) =>
+    moa(evalArgv("judge", "alpaca-eval", "--answers", outputs(), "--out", out));
 
   it("generates three answers with the MoA graph of the model options", async () => {
-    const result = await moa([
-      "eval",
-      "generate",
-      "--benchmark",
-      "alpaca-eval",
-      ...MODELS,
-      "--out",
-      outputs(),
-      "--max-instances",
-      "3",
-    ]);
+    const result = await generateAlpaca(outputs());
     expect(result.code, result.err).toBe(0);
     const written = await readJson(outputs());
     expect(written.map((entry: { instruction: string }) => entry.instruction)).toEqual(
@@ -177,33 +154,14 @@ describe("moa eval: AlpacaEval 2.0 generate → judge → report over loopback H
 
   it("skips finished instructions on a rerun: no new requests", async () => {
     const before = sim.countRequests();
-    const result = await moa([
-      "eval",
-      "generate",
-      "--benchmark",
-      "alpaca-eval",
-      ...MODELS,
-      "--out",
-      outputs(),
-      "--max-instances",
-      "3",
-    ]);
+    const result = await generateAlpaca(outputs());
     expect(result.code, result.err).toBe(0);
     expect(sim.countRequests()).toBe(before);
     expect(result.out).toMatch(/0 finished now, 3 from earlier runs/);
   });
 
   it("judges with the logprob judge and reports what the scripted logprobs and switch flags give", async () => {
-    const result = await moa([
-      "eval",
-      "judge",
-      "--benchmark",
-      "alpaca-eval",
-      "--answers",
-      outputs(),
-      "--out",
-      annotations(),
-    ]);
+    const result = await judgeAlpaca(annotations());
     expect(result.code, result.err).toBe(0);
     // The official judge settings reach the wire.
     const judged = sim.requests.filter((request) => request.model === "gpt-4-1106-preview");
@@ -225,15 +183,9 @@ describe("moa eval: AlpacaEval 2.0 generate → judge → report over loopback H
       expected.map((value) => expect.closeTo(value, 12)),
     );
 
-    const report = await moa([
-      "eval",
-      "report",
-      "--benchmark",
-      "alpaca-eval",
-      "--judgments",
-      annotations(),
-      "--json",
-    ]);
+    const report = await moa(
+      evalArgv("report", "alpaca-eval", "--judgments", annotations(), "--json"),
+    );
     expect(report.code, report.err).toBe(0);
     const metrics = JSON.parse(report.out);
     const wins = expected.map((value) => value - 1);
@@ -261,14 +213,7 @@ describe("moa eval: AlpacaEval 2.0 generate → judge → report over loopback H
       ].sort(),
     );
 
-    const text = await moa([
-      "eval",
-      "report",
-      "--benchmark",
-      "alpaca-eval",
-      "--judgments",
-      annotations(),
-    ]);
+    const text = await moa(evalArgv("report", "alpaca-eval", "--judgments", annotations()));
     expect(text.code).toBe(0);
     expect(text.out).toContain(`win rate`);
     expect(text.out).toContain((100 * mean).toFixed(2));
@@ -278,16 +223,7 @@ describe("moa eval: AlpacaEval 2.0 generate → judge → report over loopback H
   it("answers a judge rerun into a fresh file from the judgment cache, without judge requests", async () => {
     const before = sim.countRequests({ model: "gpt-4-1106-preview" });
     const fresh = join(dir, "alpaca", "annotations-again.json");
-    const result = await moa([
-      "eval",
-      "judge",
-      "--benchmark",
-      "alpaca-eval",
-      "--answers",
-      outputs(),
-      "--out",
-      fresh,
-    ]);
+    const result = await judgeAlpaca(fresh);
     expect(result.code, result.err).toBe(0);
     expect(sim.countRequests({ model: "gpt-4-1106-preview" })).toBe(before);
     expect(result.out).toMatch(/3 from the judgment cache/);
@@ -309,17 +245,7 @@ describe("moa eval: AlpacaEval 2.0 generate → judge → report over loopback H
         return { kind: "status", status: 400, message: "scripted failure" };
       },
     });
-    const first = await moa([
-      "eval",
-      "generate",
-      "--benchmark",
-      "alpaca-eval",
-      ...MODELS,
-      "--out",
-      out,
-      "--max-instances",
-      "3",
-    ]);
+    const first = await generateAlpaca(out);
     expect(first.code).toBe(1);
     expect(first.err).toMatch(/1 instance\(s\) failed/);
     expect(first.err).toMatch(/Rerun the same command to retry them/);
@@ -332,17 +258,7 @@ describe("moa eval: AlpacaEval 2.0 generate → judge → report over loopback H
     ).toEqual([alpacaInstructions[0], alpacaInstructions[2]]);
 
     const before = sim.countRequests({ model: "agg" });
-    const second = await moa([
-      "eval",
-      "generate",
-      "--benchmark",
-      "alpaca-eval",
-      ...MODELS,
-      "--out",
-      out,
-      "--max-instances",
-      "3",
-    ]);
+    const second = await generateAlpaca(out);
     expect(second.code, second.err).toBe(0);
     expect(sim.countRequests({ model: "agg" })).toBe(before + 1);
     expect(existsSync(`${out}.errors.jsonl`)).toBe(false);
@@ -371,19 +287,19 @@ describe("moa eval: MT-Bench generate → judge → report", () => {
     );
 
     sim.reset();
-    const result = await moa([
-      "eval",
-      "generate",
-      "--benchmark",
-      "mt-bench",
-      ...MODELS,
-      "--data",
-      questions(),
-      "--out",
-      answers(),
-      "--max-instances",
-      "3",
-    ]);
+    const result = await moa(
+      evalArgv(
+        "generate",
+        "mt-bench",
+        ...MODELS,
+        "--data",
+        questions(),
+        "--out",
+        answers(),
+        "--max-instances",
+        "3",
+      ),
+    );
     expect(result.code, result.err).toBe(0);
     const written = await readJsonl(answers());
     expect(written.map((answer: { question_id: number }) => answer.question_id)).toEqual([
@@ -414,18 +330,18 @@ describe("moa eval: MT-Bench generate → judge → report", () => {
   });
 
   it("judges both turns and reports FastChat's averages", async () => {
-    const judged = await moa([
-      "eval",
-      "judge",
-      "--benchmark",
-      "mt-bench",
-      "--answers",
-      answers(),
-      "--data",
-      questions(),
-      "--out",
-      judgments(),
-    ]);
+    const judged = await moa(
+      evalArgv(
+        "judge",
+        "mt-bench",
+        "--answers",
+        answers(),
+        "--data",
+        questions(),
+        "--out",
+        judgments(),
+      ),
+    );
     expect(judged.code, judged.err).toBe(0);
     const rows = await readJsonl(judgments());
     expect(rows).toHaveLength(6);
@@ -440,17 +356,9 @@ describe("moa eval: MT-Bench generate → judge → report", () => {
         .every((row: { score: number }) => row.score === 6),
     ).toBe(true);
 
-    const report = await moa([
-      "eval",
-      "report",
-      "--benchmark",
-      "mt-bench",
-      "--judgments",
-      judgments(),
-      "--data",
-      questions(),
-      "--json",
-    ]);
+    const report = await moa(
+      evalArgv("report", "mt-bench", "--judgments", judgments(), "--data", questions(), "--json"),
+    );
     expect(report.code, report.err).toBe(0);
     expect(JSON.parse(report.out)).toEqual({
       model: "moa-custom",
@@ -461,16 +369,9 @@ describe("moa eval: MT-Bench generate → judge → report", () => {
       n_judgments: 6,
       n_dropped: 0,
     });
-    const text = await moa([
-      "eval",
-      "report",
-      "--benchmark",
-      "mt-bench",
-      "--judgments",
-      judgments(),
-      "--data",
-      questions(),
-    ]);
+    const text = await moa(
+      evalArgv("report", "mt-bench", "--judgments", judgments(), "--data", questions()),
+    );
     expect(text.out).toMatch(/score \(both turns\)\s+│\s+7\.00/);
     expect(text.out).toContain("MoA 9.25 / 9.44 / 9.07");
   });
@@ -482,19 +383,19 @@ describe("moa eval: FLASK generate → judge → report", () => {
   const reviews = () => join(dir, "flask", "reviews.jsonl");
 
   it("averages the per-skill scores of the judge's dictionaries", async () => {
-    const generated = await moa([
-      "eval",
-      "generate",
-      "--benchmark",
-      "flask",
-      ...MODELS,
-      "--data",
-      data,
-      "--out",
-      answers(),
-      "--max-instances",
-      "3",
-    ]);
+    const generated = await moa(
+      evalArgv(
+        "generate",
+        "flask",
+        ...MODELS,
+        "--data",
+        data,
+        "--out",
+        answers(),
+        "--max-instances",
+        "3",
+      ),
+    );
     expect(generated.code, generated.err).toBe(0);
     expect(
       (await readJsonl(answers())).map((answer: { question_id: number }) => answer.question_id),
@@ -514,21 +415,21 @@ describe("moa eval: FLASK generate → judge → report", () => {
         },
       ]),
     );
-    const judged = await moa([
-      "eval",
-      "judge",
-      "--benchmark",
-      "flask",
-      "--answers",
-      answers(),
-      "--data",
-      data,
-      "--out",
-      reviews(),
-      "--prices",
-      prices,
-      "--json",
-    ]);
+    const judged = await moa(
+      evalArgv(
+        "judge",
+        "flask",
+        "--answers",
+        answers(),
+        "--data",
+        data,
+        "--out",
+        reviews(),
+        "--prices",
+        prices,
+        "--json",
+      ),
+    );
     expect(judged.code, judged.err).toBe(0);
     expect(sim.countRequests({ model: "gpt-4-0613" })).toBe(3);
     // The --json summary, priced with the --prices row instead of the built-in one.
@@ -546,15 +447,7 @@ describe("moa eval: FLASK generate → judge → report", () => {
       12,
     );
 
-    const report = await moa([
-      "eval",
-      "report",
-      "--benchmark",
-      "flask",
-      "--judgments",
-      reviews(),
-      "--json",
-    ]);
+    const report = await moa(evalArgv("report", "flask", "--judgments", reviews(), "--json"));
     expect(report.code, report.err).toBe(0);
     const metrics = JSON.parse(report.out);
     // By hand: upstream keys a skill by its first word, or its second when it says "logical".
@@ -581,15 +474,7 @@ describe("moa eval: FLASK generate → judge → report", () => {
 describe("moa eval report --annotations (official AlpacaEval files)", () => {
   it("re-scores claude-2.1.annotations.json to the leaderboard row", async () => {
     const file = sharedData("alpaca_eval", "annotations", "claude-2.1.annotations.json");
-    const result = await moa([
-      "eval",
-      "report",
-      "--benchmark",
-      "alpaca-eval",
-      "--annotations",
-      file,
-      "--json",
-    ]);
+    const result = await moa(evalArgv("report", "alpaca-eval", "--annotations", file, "--json"));
     expect(result.code, result.err).toBe(0);
     const report = JSON.parse(result.out);
     const leaderboard = await readAlpacaEvalLeaderboard(
@@ -626,53 +511,39 @@ describe("moa eval --simulate (no endpoint at all)", () => {
       const base = join(dir, "simulated", benchmark);
       const data =
         benchmark === "flask" ? ["--data", sharedData("flask", "flask_evaluation.jsonl")] : [];
-      const cli = (argv: string[]) => {
-        const harness = io({});
-        return runCli(argv, harness.io).then((code) => ({
-          code,
-          out: harness.out(),
-          err: harness.err(),
-        }));
-      };
-      const generated = await cli([
-        "eval",
-        "generate",
-        "--benchmark",
-        benchmark,
-        "--simulate",
-        "--preset",
-        "moa-lite",
-        ...data,
-        "--out",
-        `${base}/answers`,
-        "--max-instances",
-        "2",
-      ]);
+      const generated = await runCapturedCli(
+        evalArgv(
+          "generate",
+          benchmark,
+          "--simulate",
+          "--preset",
+          "moa-lite",
+          ...data,
+          "--out",
+          `${base}/answers`,
+          "--max-instances",
+          "2",
+        ),
+      );
       expect(generated.code, generated.err).toBe(0);
       expect(generated.err).toMatch(/SIMULATED/);
-      const judged = await cli([
-        "eval",
-        "judge",
-        "--benchmark",
-        benchmark,
-        "--simulate",
-        ...data,
-        "--answers",
-        `${base}/answers`,
-        "--out",
-        `${base}/judgments`,
-      ]);
+      const judged = await runCapturedCli(
+        evalArgv(
+          "judge",
+          benchmark,
+          "--simulate",
+          ...data,
+          "--answers",
+          `${base}/answers`,
+          "--out",
+          `${base}/judgments`,
+        ),
+      );
       expect(judged.code, judged.err).toBe(0);
       expect(judged.err).toMatch(/SIMULATED .* judgments: synthetic/);
-      const report = await cli([
-        "eval",
-        "report",
-        "--benchmark",
-        benchmark,
-        "--judgments",
-        `${base}/judgments`,
-        "--json",
-      ]);
+      const report = await runCapturedCli(
+        evalArgv("report", benchmark, "--judgments", `${base}/judgments`, "--json"),
+      );
       expect(report.code, report.err).toBe(0);
       expect(() => JSON.parse(report.out)).not.toThrow();
     },

@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CliIo } from "../../src/cli/cli-io.js";
 import { runCli } from "../../src/cli/main.js";
 import { simulatedEnvironment } from "../../src/cli/simulated-environment.js";
 import { parseSyntheticReply, startSimulator, type Simulator } from "../../src/testing/index.js";
 import { startDevServer, type DevServer } from "../fixtures/platform/dev-server.js";
+import { captureCliIo, evalArgv } from "../support/cli-io.js";
 
 // `moa eval generate --server`: the instances run as stateless runs of the deployed `moa` graph
 // on a real LangGraph dev server (whose providers point at the loopback simulator).
@@ -28,27 +28,11 @@ afterAll(async () => {
   await simulator?.close();
 });
 
-function io(): { io: CliIo; err: () => string } {
-  const err: string[] = [];
-  return {
-    io: {
-      stdout: () => undefined,
-      stderr: (text) => void err.push(text),
-      env: {},
-      color: false,
-      exitCode: 0,
-    },
-    err: () => err.join(""),
-  };
-}
-
 describe("moa eval generate --server", () => {
   it("runs every instance on the LangGraph server with bounded concurrency, and resumes", async () => {
     const out = join(mkdtempSync(join(tmpdir(), "moa-eval-server-")), "outputs.json");
-    const argv = [
-      "eval",
+    const argv = evalArgv(
       "generate",
-      "--benchmark",
       "alpaca-eval",
       "--server",
       server.url,
@@ -66,8 +50,8 @@ describe("moa eval generate --server", () => {
       out,
       "--generator",
       "moa-remote",
-    ];
-    const first = io();
+    );
+    const first = captureCliIo();
     expect(await runCli(argv, first.io), first.err()).toBe(0);
     const outputs = JSON.parse(readFileSync(out, "utf8")) as {
       instruction: string;
@@ -88,7 +72,7 @@ describe("moa eval generate --server", () => {
     expect(simulator.countRequests({ model: "agg" })).toBe(3);
 
     // A rerun skips the finished instances: no new run reaches the server's models.
-    const second = io();
+    const second = captureCliIo();
     expect(await runCli(argv, second.io), second.err()).toBe(0);
     expect(simulator.countRequests({ model: "agg" })).toBe(3);
   });
@@ -103,12 +87,10 @@ describe("moa eval generate --server", () => {
           : undefined,
     });
     const out = join(mkdtempSync(join(tmpdir(), "moa-eval-server-")), "outputs.json");
-    const cli = io();
+    const cli = captureCliIo();
     const code = await runCli(
-      [
-        "eval",
+      evalArgv(
         "generate",
-        "--benchmark",
         "alpaca-eval",
         "--server",
         server.url,
@@ -126,7 +108,7 @@ describe("moa eval generate --server", () => {
         "2",
         "--out",
         out,
-      ],
+      ),
       cli.io,
     );
     expect(code).toBe(1);

@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { gunzipSync, inflateSync } from "node:zlib";
-import { InvalidArgumentError } from "../../errors/invalid-argument-error.js";
+import { checkLoopbackAddress, closeServer, listenOnLoopback } from "../loopback-server.js";
 import { multipartBoundary, parseMultipart } from "./parse-multipart.js";
 import { applyRunOperation, type RunOperation, type SinkRun } from "./sink-run.js";
 
@@ -109,22 +108,7 @@ const RUN_FIELD_PARTS = new Set(["inputs", "outputs", "events", "extra", "error"
 export async function startLangSmithSink(
   options: LangSmithSinkOptions = {},
 ): Promise<LangSmithSink> {
-  const host = options.host ?? "127.0.0.1";
-  if (host !== "127.0.0.1") {
-    throw new InvalidArgumentError({
-      parameter: "host",
-      value: host,
-      message: 'the sink binds loopback only; use "127.0.0.1" or leave `host` unset.',
-    });
-  }
-  const port = options.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new InvalidArgumentError({
-      parameter: "port",
-      value: port,
-      message: "must be an integer between 0 and 65535 (0 picks a free port).",
-    });
-  }
+  const address = checkLoopbackAddress(options, "the sink");
   const multipart = options.multipart ?? true;
 
   let requests: LangSmithSinkRequest[] = [];
@@ -217,17 +201,10 @@ export async function startLangSmithSink(
     }
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const boundPort = (server.address() as AddressInfo).port;
+  const { url } = await listenOnLoopback(server, address);
 
   return {
-    url: `http://${host}:${boundPort}`,
+    url,
     get requests() {
       return requests;
     },
@@ -253,10 +230,7 @@ export async function startLangSmithSink(
       runs = new Map();
     },
     close() {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      closing ??= closeServer(server);
       return closing;
     },
   };

@@ -3,8 +3,7 @@
 // open, destroy every open connection on close), it ships on the public `./testing` subpath
 // where an extra dependency would land in users' installs, and it serves only four routes.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { InvalidArgumentError } from "../../errors/index.js";
+import { checkLoopbackAddress, closeServer, listenOnLoopback } from "../loopback-server.js";
 import { describeFaultProblem, faultForCall } from "./fault-script.js";
 import { sampleLatencyMs } from "./latency.js";
 import { checkModelBehaviour, type ModelBehaviour } from "./model-behaviour.js";
@@ -122,22 +121,7 @@ export interface Simulator {
  * ```
  */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
-  const host = options.host ?? "127.0.0.1";
-  if (host !== "127.0.0.1") {
-    throw new InvalidArgumentError({
-      parameter: "host",
-      value: host,
-      message: 'the simulator binds loopback only; use "127.0.0.1" or leave `host` unset.',
-    });
-  }
-  const port = options.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new InvalidArgumentError({
-      parameter: "port",
-      value: port,
-      message: "must be an integer between 0 and 65535 (0 picks a free port).",
-    });
-  }
+  const address = checkLoopbackAddress(options, "the simulator");
   const models = new Map<string, ModelBehaviour>();
   for (const [name, behaviour] of Object.entries(options.models ?? {})) {
     checkModelBehaviour(behaviour, `models.${name}`);
@@ -346,18 +330,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     return openAIErrorForStatus(401);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const boundPort = (server.address() as AddressInfo).port;
+  const { port, url } = await listenOnLoopback(server, address);
 
   return {
-    url: `http://${host}:${boundPort}`,
-    port: boundPort,
+    url,
+    port,
     get requests() {
       return log;
     },
@@ -378,11 +355,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     idle,
     close() {
       closing ??= (async () => {
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-        // Wake hanging handlers so they return instead of waiting on a dead socket, then drop
-        // every connection, idle keep-alive ones included.
-        for (const controller of openRequests) controller.abort();
-        server.closeAllConnections();
+        // Wake hanging handlers so they return instead of waiting on a dead socket before every
+        // connection is dropped, idle keep-alive ones included.
+        const stopped = closeServer(server, () => {
+          for (const controller of openRequests) controller.abort();
+        });
         // Also wait for every response's `close` event, so the log is final (entries cut by
         // the shutdown marked `aborted`) when `close()` resolves.
         await Promise.all([stopped, idle()]);

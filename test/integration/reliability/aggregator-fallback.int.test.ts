@@ -2,127 +2,18 @@
 // second model synthesizes from the same references, or (`"first-proposal"`) the first
 // successful last-layer proposal is returned verbatim; the state records which. Without a
 // fallback the run rejects with the provider's error, which must not carry the API key.
-import { randomBytes } from "node:crypto";
-import { inspect } from "node:util";
-import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { HumanMessage } from "@langchain/core/messages";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { countReferences, parseSyntheticReply } from "../../../src/testing/simulator/index.js";
 import {
-  createMixtureOfAgents,
-  loadChatModel,
-  type CreateMixtureOfAgentsParams,
-  type LoadChatModelOptions,
-  type MoaState,
-  type Proposal,
-} from "../../../src/index.js";
-import {
-  countReferences,
-  parseSyntheticReply,
-  startSimulator,
-  type Simulator,
-} from "../../../src/testing/simulator/index.js";
+  answerOf,
+  keyEchoingRejection,
+  proposalOf,
+  rejection,
+  run,
+  useSimulator,
+} from "./harness.js";
 
-const CANARY = `sk-canary-${randomBytes(12).toString("hex")}`;
-const QUESTION = "Name three prime numbers.";
-
-let sim: Simulator;
-
-beforeAll(async () => {
-  sim = await startSimulator();
-});
-
-afterAll(async () => {
-  await sim.close();
-});
-
-beforeEach(() => {
-  sim.reset();
-});
-
-afterEach(() => {
-  // `fault` is left out: one test scripts a provider that echoes the key on purpose.
-  const sent = sim.requests.map(({ headers, body, rawBody }) => ({ headers, body, rawBody }));
-  expectNoCanary(sent, "request headers and bodies in the simulator log");
-});
-
-function model(name: string, options: Omit<LoadChatModelOptions, "env"> = {}): BaseChatModel {
-  return loadChatModel(`openai:${name}`, {
-    env: { OPENAI_BASE_URL: `${sim.url}/v1`, OPENAI_API_KEY: CANARY },
-    timeoutMs: 10_000,
-    maxRetries: 0,
-    ...options,
-  });
-}
-
-async function run(params: CreateMixtureOfAgentsParams): Promise<MoaState> {
-  const state = (await createMixtureOfAgents(params)
-    .compile()
-    .invoke({ messages: [new HumanMessage(QUESTION)] })) as MoaState;
-  expectNoCanary(state, "final state");
-  return state;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    expectNoCanary(error, "thrown error");
-    return error;
-  }
-  throw new Error("expected the run to reject");
-}
-
-function proposalOf(state: MoaState, proposerId: string, layer = 1): Proposal {
-  const proposal = state.proposals.find(
-    (candidate) => candidate.proposerId === proposerId && candidate.layer === layer,
-  );
-  if (proposal === undefined) throw new Error(`no layer-${layer} proposal of ${proposerId}`);
-  return proposal;
-}
-
-function answerOf(state: MoaState): string {
-  return String(state.messages.at(-1)?.content ?? "");
-}
-
-/** The system text of the simulator's `callIndex`-th request to `modelName`. */
-function systemTextSentTo(modelName: string, callIndex = 0): string {
-  const entry = sim.requests.find(
-    (candidate) => candidate.model === modelName && candidate.callIndex === callIndex,
-  );
-  const messages = (entry?.body?.messages ?? []) as Array<{ role: string; content: string }>;
-  return messages.find((message) => message.role === "system")?.content ?? "";
-}
-
-function expectNoCanary(value: unknown, label: string): void {
-  const texts = [String(value), inspect(value, { depth: 12, showHidden: true }), safeJson(value)];
-  if (value instanceof Error) {
-    texts.push(value.message, String(value.stack));
-    for (let cause = value.cause, depth = 0; cause != null && depth < 5; depth += 1) {
-      texts.push(String(cause), safeJson(cause));
-      cause = (cause as { cause?: unknown }).cause;
-    }
-  }
-  const leaks = texts.filter((text) => text.includes(CANARY)).map((text) => excerptAround(text));
-  expect(leaks, `${label} leaks the API key`).toEqual([]);
-}
-
-function excerptAround(text: string): string {
-  const at = text.indexOf(CANARY);
-  return text.slice(Math.max(0, at - 120), at + CANARY.length + 40);
-}
-
-function safeJson(value: unknown): string {
-  const seen = new WeakSet<object>();
-  return (
-    JSON.stringify(value, (_key, item: unknown) => {
-      if (typeof item === "object" && item !== null) {
-        if (seen.has(item)) return "[circular]";
-        seen.add(item);
-      }
-      return item;
-    }) ?? ""
-  );
-}
+const { sim, model, systemTextSentTo } = useSimulator();
 
 describe("aggregatorFallback", () => {
   it("lets the fallback model synthesize from the same references after the aggregator's retries", async () => {
@@ -220,13 +111,7 @@ describe("no fallback (the default)", () => {
   });
 
   it("rejects without the API key when the aggregator's provider echoes it", async () => {
-    sim.setModel("echoing-judge", {
-      faults: () => ({
-        kind: "status",
-        status: 401,
-        message: `Incorrect API key provided: ${CANARY}. You can find your API key in your account.`,
-      }),
-    });
+    sim.setModel("echoing-judge", { faults: keyEchoingRejection });
     const error = await rejection(
       run({
         proposers: [model("alpha"), model("beta")],

@@ -2,63 +2,15 @@
 // against `budget` (nothing reaches the simulator when it cannot fit, and a `maxCostUsd` never
 // guesses the price of an unpriced model); during the run the usage the provider reports is
 // tallied, and crossing a cap rejects the run and aborts the calls still in flight.
-import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { inspect } from "node:util";
-import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { HumanMessage } from "@langchain/core/messages";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  BudgetExceededError,
-  createMixtureOfAgents,
-  loadChatModel,
-  type CreateMixtureOfAgentsParams,
-  type LoadChatModelOptions,
-  type MoaState,
-} from "../../../src/index.js";
-import {
-  parseSyntheticReply,
-  startSimulator,
-  type Simulator,
-} from "../../../src/testing/simulator/index.js";
+import { describe, expect, it } from "vitest";
+import { BudgetExceededError } from "../../../src/index.js";
+import { parseSyntheticReply } from "../../../src/testing/simulator/index.js";
+import { eventually, expectNoCanary, invoke, useSimulator } from "./harness.js";
 
-const CANARY = `sk-canary-${randomBytes(12).toString("hex")}`;
-const QUESTION = "Name three prime numbers.";
 const PRICE = { inputPerMillion: 1_000, outputPerMillion: 1_000 };
 
-let sim: Simulator;
-
-beforeAll(async () => {
-  sim = await startSimulator();
-});
-
-afterAll(async () => {
-  await sim.close();
-});
-
-beforeEach(() => {
-  sim.reset();
-});
-
-afterEach(() => {
-  const sent = sim.requests.map(({ headers, body, rawBody }) => ({ headers, body, rawBody }));
-  expectNoCanary(sent, "request headers and bodies in the simulator log");
-});
-
-function model(name: string, options: Omit<LoadChatModelOptions, "env"> = {}): BaseChatModel {
-  return loadChatModel(`openai:${name}`, {
-    env: { OPENAI_BASE_URL: `${sim.url}/v1`, OPENAI_API_KEY: CANARY },
-    timeoutMs: 10_000,
-    maxRetries: 0,
-    ...options,
-  });
-}
-
-function invoke(params: CreateMixtureOfAgentsParams): Promise<MoaState> {
-  return createMixtureOfAgents(params)
-    .compile()
-    .invoke({ messages: [new HumanMessage(QUESTION)] }) as Promise<MoaState>;
-}
+const { sim, model } = useSimulator();
 
 async function budgetError(promise: Promise<unknown>): Promise<BudgetExceededError> {
   try {
@@ -69,47 +21,6 @@ async function budgetError(promise: Promise<unknown>): Promise<BudgetExceededErr
     return error as BudgetExceededError;
   }
   throw new Error("expected the run to reject with BudgetExceededError");
-}
-
-// Polls the simulator's live log (the server notices a client hang-up asynchronously); never
-// used to measure speed.
-async function eventually(condition: () => boolean, withinMs = 3_000): Promise<void> {
-  const deadline = performance.now() + withinMs;
-  while (!condition() && performance.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  expect(condition()).toBe(true);
-}
-
-function expectNoCanary(value: unknown, label: string): void {
-  const texts = [String(value), inspect(value, { depth: 12, showHidden: true }), safeJson(value)];
-  if (value instanceof Error) {
-    texts.push(value.message, String(value.stack));
-    for (let cause = value.cause, depth = 0; cause != null && depth < 5; depth += 1) {
-      texts.push(String(cause), safeJson(cause));
-      cause = (cause as { cause?: unknown }).cause;
-    }
-  }
-  const leaks = texts.filter((text) => text.includes(CANARY)).map((text) => excerptAround(text));
-  expect(leaks, `${label} leaks the API key`).toEqual([]);
-}
-
-function excerptAround(text: string): string {
-  const at = text.indexOf(CANARY);
-  return text.slice(Math.max(0, at - 120), at + CANARY.length + 40);
-}
-
-function safeJson(value: unknown): string {
-  const seen = new WeakSet<object>();
-  return (
-    JSON.stringify(value, (_key, item: unknown) => {
-      if (typeof item === "object" && item !== null) {
-        if (seen.has(item)) return "[circular]";
-        seen.add(item);
-      }
-      return item;
-    }) ?? ""
-  );
 }
 
 describe("pre-flight check (before any call)", () => {

@@ -3,68 +3,31 @@
 // graph's whole-call timeout (`callTimeoutMs`) is what ends it. Once a layer has its quorum,
 // `stragglerGraceMs` cancels the proposers still running. Cancelled and timed-out calls must be
 // really aborted on the wire (the simulator logs `aborted: true`), not just forgotten.
-import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { inspect } from "node:util";
-import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   createMixtureOfAgents,
-  loadChatModel,
   type CreateMixtureOfAgentsParams,
-  type LoadChatModelOptions,
   type MoaState,
-  type Proposal,
 } from "../../../src/index.js";
+import { parseSyntheticReply } from "../../../src/testing/simulator/index.js";
 import {
-  parseSyntheticReply,
-  startSimulator,
-  type Simulator,
-  type SimulatorRequestLogEntry,
-} from "../../../src/testing/simulator/index.js";
+  QUESTION,
+  answerOf,
+  eventually,
+  expectNoCanary,
+  proposalOf,
+  rejection,
+  run,
+  useSimulator,
+} from "./harness.js";
 
-const CANARY = `sk-canary-${randomBytes(12).toString("hex")}`;
-const QUESTION = "Name three prime numbers.";
 // Without the features under test these runs would wait for a 10 s straggler or a stall that
 // never ends; a bound per test keeps a regression from eating the whole suite's time.
 const BOUNDED = { timeout: 20_000 };
 
-let sim: Simulator;
-
-beforeAll(async () => {
-  sim = await startSimulator();
-});
-
-afterAll(async () => {
-  await sim.close();
-});
-
-beforeEach(() => {
-  sim.reset();
-});
-
-afterEach(() => {
-  const sent = sim.requests.map(({ headers, body, rawBody }) => ({ headers, body, rawBody }));
-  expectNoCanary(sent, "request headers and bodies in the simulator log");
-});
-
-function model(name: string, options: Omit<LoadChatModelOptions, "env"> = {}): BaseChatModel {
-  return loadChatModel(`openai:${name}`, {
-    env: { OPENAI_BASE_URL: `${sim.url}/v1`, OPENAI_API_KEY: CANARY },
-    timeoutMs: 10_000,
-    maxRetries: 0,
-    ...options,
-  });
-}
-
-async function run(params: CreateMixtureOfAgentsParams): Promise<MoaState> {
-  const state = (await createMixtureOfAgents(params)
-    .compile()
-    .invoke({ messages: [new HumanMessage(QUESTION)] })) as MoaState;
-  expectNoCanary(state, "final state");
-  return state;
-}
+const { sim, model, requestOf } = useSimulator();
 
 interface StreamedToken {
   content: string;
@@ -95,77 +58,6 @@ async function streamRun(
   if (state === undefined) throw new Error("the stream yielded no state");
   expectNoCanary(state, "final state");
   return { state, tokens };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    expectNoCanary(error, "thrown error");
-    return error;
-  }
-  throw new Error("expected the run to reject");
-}
-
-function proposalOf(state: MoaState, proposerId: string, layer = 1): Proposal {
-  const proposal = state.proposals.find(
-    (candidate) => candidate.proposerId === proposerId && candidate.layer === layer,
-  );
-  if (proposal === undefined) throw new Error(`no layer-${layer} proposal of ${proposerId}`);
-  return proposal;
-}
-
-function answerOf(state: MoaState): string {
-  return String(state.messages.at(-1)?.content ?? "");
-}
-
-function requestOf(modelName: string, callIndex = 0): SimulatorRequestLogEntry {
-  const entry = sim.requests.find(
-    (candidate) => candidate.model === modelName && candidate.callIndex === callIndex,
-  );
-  if (entry === undefined) throw new Error(`no call ${callIndex} of ${modelName} in the log`);
-  return entry;
-}
-
-// Polls the simulator's live log (the server notices a client hang-up asynchronously); never
-// used to measure speed.
-async function eventually(condition: () => boolean, withinMs = 3_000): Promise<void> {
-  const deadline = performance.now() + withinMs;
-  while (!condition() && performance.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  expect(condition()).toBe(true);
-}
-
-function expectNoCanary(value: unknown, label: string): void {
-  const texts = [String(value), inspect(value, { depth: 12, showHidden: true }), safeJson(value)];
-  if (value instanceof Error) {
-    texts.push(value.message, String(value.stack));
-    for (let cause = value.cause, depth = 0; cause != null && depth < 5; depth += 1) {
-      texts.push(String(cause), safeJson(cause));
-      cause = (cause as { cause?: unknown }).cause;
-    }
-  }
-  const leaks = texts.filter((text) => text.includes(CANARY)).map((text) => excerptAround(text));
-  expect(leaks, `${label} leaks the API key`).toEqual([]);
-}
-
-function excerptAround(text: string): string {
-  const at = text.indexOf(CANARY);
-  return text.slice(Math.max(0, at - 120), at + CANARY.length + 40);
-}
-
-function safeJson(value: unknown): string {
-  const seen = new WeakSet<object>();
-  return (
-    JSON.stringify(value, (_key, item: unknown) => {
-      if (typeof item === "object" && item !== null) {
-        if (seen.has(item)) return "[circular]";
-        seen.add(item);
-      }
-      return item;
-    }) ?? ""
-  );
 }
 
 describe("whole-call timeout (callTimeoutMs)", () => {

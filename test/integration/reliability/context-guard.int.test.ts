@@ -4,117 +4,32 @@
 // the window is known (the spec's `contextWindow`, the `contextWindows` param, or the built-in
 // table by model name) the references are shortened fairly, marked, and recorded in state; the
 // user's messages are never touched.
-import { randomBytes } from "node:crypto";
-import { inspect } from "node:util";
-import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  createMixtureOfAgents,
-  loadChatModel,
-  type CreateMixtureOfAgentsParams,
-  type LoadChatModelOptions,
-  type MoaState,
-  type Proposal,
-} from "../../../src/index.js";
+import { HumanMessage, SystemMessage } from "@langchain/core/messages";
+import { describe, expect, it } from "vitest";
 import {
   REFERENCES_HEADER,
   countReferences,
   parseSyntheticReply,
-  startSimulator,
-  type Simulator,
-  type SimulatorRequestLogEntry,
 } from "../../../src/testing/simulator/index.js";
+import { QUESTION, invoke, proposalOf, rejection, run, useSimulator } from "./harness.js";
 
-const CANARY = `sk-canary-${randomBytes(12).toString("hex")}`;
-const QUESTION = "Name three prime numbers.";
 const TRUNCATION_MARKER = " […truncated to fit the context window]";
 const LONG_ANSWER_WORDS = 2_000;
 const WINDOW = 1_500;
 
-let sim: Simulator;
-
-beforeAll(async () => {
-  sim = await startSimulator({
-    models: {
-      "long-a": { outputTokens: LONG_ANSWER_WORDS },
-      "long-b": { outputTokens: LONG_ANSWER_WORDS },
-      "long-c": { outputTokens: LONG_ANSWER_WORDS },
-      "long-d": { outputTokens: LONG_ANSWER_WORDS },
-      "long-e": { outputTokens: LONG_ANSWER_WORDS },
-      "tight-judge": { contextWindow: WINDOW },
-      "tight-proposer": { contextWindow: WINDOW },
-      // Named like the real model so the guard finds its window (8192) in the built-in table.
-      "gpt-4": { contextWindow: 8_192 },
-    },
-  });
+const { model, requestOf, messagesSentTo } = useSimulator({
+  models: {
+    "long-a": { outputTokens: LONG_ANSWER_WORDS },
+    "long-b": { outputTokens: LONG_ANSWER_WORDS },
+    "long-c": { outputTokens: LONG_ANSWER_WORDS },
+    "long-d": { outputTokens: LONG_ANSWER_WORDS },
+    "long-e": { outputTokens: LONG_ANSWER_WORDS },
+    "tight-judge": { contextWindow: WINDOW },
+    "tight-proposer": { contextWindow: WINDOW },
+    // Named like the real model so the guard finds its window (8192) in the built-in table.
+    "gpt-4": { contextWindow: 8_192 },
+  },
 });
-
-afterAll(async () => {
-  await sim.close();
-});
-
-beforeEach(() => {
-  sim.reset();
-});
-
-afterEach(() => {
-  const sent = sim.requests.map(({ headers, body, rawBody }) => ({ headers, body, rawBody }));
-  expectNoCanary(sent, "request headers and bodies in the simulator log");
-});
-
-function model(name: string, options: Omit<LoadChatModelOptions, "env"> = {}): BaseChatModel {
-  return loadChatModel(`openai:${name}`, {
-    env: { OPENAI_BASE_URL: `${sim.url}/v1`, OPENAI_API_KEY: CANARY },
-    timeoutMs: 10_000,
-    maxRetries: 0,
-    ...options,
-  });
-}
-
-function invoke(
-  params: CreateMixtureOfAgentsParams,
-  messages: BaseMessage[] = [new HumanMessage(QUESTION)],
-): Promise<MoaState> {
-  return createMixtureOfAgents(params).compile().invoke({ messages }) as Promise<MoaState>;
-}
-
-async function run(
-  params: CreateMixtureOfAgentsParams,
-  messages?: BaseMessage[],
-): Promise<MoaState> {
-  const state = await invoke(params, messages);
-  expectNoCanary(state, "final state");
-  return state;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    expectNoCanary(error, "thrown error");
-    return error;
-  }
-  throw new Error("expected the run to reject");
-}
-
-function proposalOf(state: MoaState, proposerId: string, layer = 1): Proposal {
-  const proposal = state.proposals.find(
-    (candidate) => candidate.proposerId === proposerId && candidate.layer === layer,
-  );
-  if (proposal === undefined) throw new Error(`no layer-${layer} proposal of ${proposerId}`);
-  return proposal;
-}
-
-function requestOf(modelName: string): SimulatorRequestLogEntry {
-  const entry = sim.requests.find((candidate) => candidate.model === modelName);
-  if (entry === undefined) throw new Error(`no request to ${modelName} in the log`);
-  return entry;
-}
-
-function messagesSentTo(modelName: string): Array<{ role: string; content: string }> {
-  return (requestOf(modelName).body?.messages ?? []) as Array<{ role: string; content: string }>;
-}
 
 /** The references as the receiving model saw them: the lines after the references header. */
 function referencesSentTo(modelName: string): string[] {
@@ -136,37 +51,6 @@ function expectTruncatedFrom(reference: string, original: string): void {
   expect(kept.length).toBeGreaterThan(0);
   expect(kept.length).toBeLessThan(original.length);
   expect(original.startsWith(kept)).toBe(true);
-}
-
-function expectNoCanary(value: unknown, label: string): void {
-  const texts = [String(value), inspect(value, { depth: 12, showHidden: true }), safeJson(value)];
-  if (value instanceof Error) {
-    texts.push(value.message, String(value.stack));
-    for (let cause = value.cause, depth = 0; cause != null && depth < 5; depth += 1) {
-      texts.push(String(cause), safeJson(cause));
-      cause = (cause as { cause?: unknown }).cause;
-    }
-  }
-  const leaks = texts.filter((text) => text.includes(CANARY)).map((text) => excerptAround(text));
-  expect(leaks, `${label} leaks the API key`).toEqual([]);
-}
-
-function excerptAround(text: string): string {
-  const at = text.indexOf(CANARY);
-  return text.slice(Math.max(0, at - 120), at + CANARY.length + 40);
-}
-
-function safeJson(value: unknown): string {
-  const seen = new WeakSet<object>();
-  return (
-    JSON.stringify(value, (_key, item: unknown) => {
-      if (typeof item === "object" && item !== null) {
-        if (seen.has(item)) return "[circular]";
-        seen.add(item);
-      }
-      return item;
-    }) ?? ""
-  );
 }
 
 describe("context guard", () => {

@@ -6,129 +6,32 @@
 // turns whatever is still failing into an error proposal.
 //
 // Every test uses a canary API key and checks it never leaks into errors, state or the log.
-import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { inspect } from "node:util";
-import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { HumanMessage } from "@langchain/core/messages";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   InsufficientProposalsError,
-  createMixtureOfAgents,
-  loadChatModel,
   type CreateMixtureOfAgentsParams,
-  type LoadChatModelOptions,
   type MoaState,
-  type Proposal,
 } from "../../../src/index.js";
+import { countReferences, parseSyntheticReply } from "../../../src/testing/simulator/index.js";
 import {
-  countReferences,
-  parseSyntheticReply,
-  startSimulator,
-  type Simulator,
-} from "../../../src/testing/simulator/index.js";
+  answerOf,
+  expectNoCanary,
+  invoke,
+  keyEchoingRejection,
+  proposalOf,
+  rejection,
+  run as runChecked,
+  useSimulator,
+} from "./harness.js";
 
-const CANARY = `sk-canary-${randomBytes(12).toString("hex")}`;
-const QUESTION = "Name three prime numbers.";
+const { sim, model, systemTextSentTo } = useSimulator();
 
-let sim: Simulator;
-
-beforeAll(async () => {
-  sim = await startSimulator();
-});
-
-afterAll(async () => {
-  await sim.close();
-});
-
-beforeEach(() => {
-  sim.reset();
-});
-
-afterEach(() => {
-  // The simulator never logs `authorization`; nothing else the client sends may carry the key.
-  // (`fault` is left out: one test scripts a provider that echoes the key on purpose.)
-  const sent = sim.requests.map(({ headers, body, rawBody }) => ({ headers, body, rawBody }));
-  expectNoCanary(sent, "request headers and bodies in the simulator log");
-});
-
-/** A real ChatOpenAI against the simulator, with the canary key; no retries unless asked. */
-function model(name: string, options: Omit<LoadChatModelOptions, "env"> = {}): BaseChatModel {
-  return loadChatModel(`openai:${name}`, {
-    env: { OPENAI_BASE_URL: `${sim.url}/v1`, OPENAI_API_KEY: CANARY },
-    timeoutMs: 10_000,
-    maxRetries: 0,
-    ...options,
-  });
-}
-
+/** {@link runChecked}, also checking each proposal's recorded error for the key. */
 async function run(params: CreateMixtureOfAgentsParams): Promise<MoaState> {
-  const state = (await createMixtureOfAgents(params)
-    .compile()
-    .invoke({ messages: [new HumanMessage(QUESTION)] })) as MoaState;
-  expectNoCanary(state, "final state");
+  const state = await runChecked(params);
   for (const proposal of state.proposals) expectNoCanary(proposal.error, "proposal error");
   return state;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    expectNoCanary(error, "thrown error");
-    return error;
-  }
-  throw new Error("expected the run to reject");
-}
-
-function proposalOf(state: MoaState, proposerId: string, layer = 1): Proposal {
-  const proposal = state.proposals.find(
-    (candidate) => candidate.proposerId === proposerId && candidate.layer === layer,
-  );
-  if (proposal === undefined) throw new Error(`no layer-${layer} proposal of ${proposerId}`);
-  return proposal;
-}
-
-function answerOf(state: MoaState): string {
-  return String(state.messages.at(-1)?.content ?? "");
-}
-
-/** The Aggregate-and-Synthesize system text the simulator received for `modelName`. */
-function systemTextSentTo(modelName: string): string {
-  const entry = sim.requests.find((candidate) => candidate.model === modelName);
-  const messages = (entry?.body?.messages ?? []) as Array<{ role: string; content: string }>;
-  return messages.find((message) => message.role === "system")?.content ?? "";
-}
-
-function expectNoCanary(value: unknown, label: string): void {
-  const texts = [String(value), inspect(value, { depth: 12, showHidden: true }), safeJson(value)];
-  if (value instanceof Error) {
-    texts.push(value.message, String(value.stack));
-    for (let cause = value.cause, depth = 0; cause != null && depth < 5; depth += 1) {
-      texts.push(String(cause), safeJson(cause));
-      cause = (cause as { cause?: unknown }).cause;
-    }
-  }
-  const leaks = texts.filter((text) => text.includes(CANARY)).map((text) => excerptAround(text));
-  expect(leaks, `${label} leaks the API key`).toEqual([]);
-}
-
-function excerptAround(text: string): string {
-  const at = text.indexOf(CANARY);
-  return text.slice(Math.max(0, at - 120), at + CANARY.length + 40);
-}
-
-function safeJson(value: unknown): string {
-  const seen = new WeakSet<object>();
-  return (
-    JSON.stringify(value, (_key, item: unknown) => {
-      if (typeof item === "object" && item !== null) {
-        if (seen.has(item)) return "[circular]";
-        seen.add(item);
-      }
-      return item;
-    }) ?? ""
-  );
 }
 
 describe("retries and backoff (ChatOpenAI's AsyncCaller)", () => {
@@ -318,13 +221,11 @@ describe("quorum (minProposals)", () => {
       faults: () => ({ kind: "status", status: 403, message: "refuses: region not allowed" }),
     });
     const error = await rejection(
-      createMixtureOfAgents({
+      invoke({
         proposers: [model("crashes"), model("refuses")],
         aggregator: model("judge"),
         layers: 2,
-      })
-        .compile()
-        .invoke({ messages: [new HumanMessage(QUESTION)] }),
+      }),
     );
     expect(InsufficientProposalsError.isInstance(error)).toBe(true);
     const insufficient = error as InsufficientProposalsError;
@@ -368,13 +269,7 @@ describe("quorum (minProposals)", () => {
 describe("credentials", () => {
   it("redacts an API key that a provider echoes back in its error message", async () => {
     // Some providers and proxies quote the key they rejected; the error text must not carry it.
-    sim.setModel("echoes-key", {
-      faults: () => ({
-        kind: "status",
-        status: 401,
-        message: `Incorrect API key provided: ${CANARY}. You can find your API key in your account.`,
-      }),
-    });
+    sim.setModel("echoes-key", { faults: keyEchoingRejection });
     const state = await run({
       proposers: [model("echoes-key"), model("steady")],
       aggregator: model("judge"),

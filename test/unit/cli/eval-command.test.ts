@@ -2,25 +2,16 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CliIo } from "../../../src/cli/cli-io.js";
-import { runCli } from "../../../src/cli/main.js";
 import { vendoredDataPath } from "../../../src/eval/data-directory.js";
-
-function io(env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const value: CliIo = {
-    stdout: (text) => void out.push(text),
-    stderr: (text) => void err.push(text),
-    env,
-    color: false,
-    exitCode: 0,
-  };
-  return { io: value, out: () => out.join(""), err: () => err.join("") };
-}
+import { evalArgv, runCapturedCli } from "../../support/cli-io.js";
 
 let dir: string;
 const file = (name: string) => join(dir, name);
+const writeJsonl = (path: string, rows: unknown[]) =>
+  writeFile(path, rows.map((row) => JSON.stringify(row)).join("\n") + "\n");
+/** Runs `moa eval report --benchmark <benchmark> ...flags`. */
+const evalReport = (benchmark: string, ...flags: string[]) =>
+  runCapturedCli(evalArgv("report", benchmark, ...flags));
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "moa-eval-unit-"));
@@ -67,263 +58,189 @@ describe("moa eval usage errors", () => {
     ],
     [
       "unknown benchmark",
-      () => ["eval", "generate", "--benchmark", "mmlu", "--out", out()],
+      () => evalArgv("generate", "mmlu", "--out", out()),
       /Allowed choices are alpaca-eval, mt-bench, flask/,
     ],
     [
       "generate without --out",
-      () => ["eval", "generate", "--benchmark", "alpaca-eval"],
+      () => evalArgv("generate", "alpaca-eval"),
       /required option '--out <file>' not specified/,
     ],
     [
       "FLASK generate without --data",
-      () => ["eval", "generate", "--benchmark", "flask", "--out", out()],
+      () => evalArgv("generate", "flask", "--out", out()),
       /--data is required for FLASK/,
     ],
     [
       "unreadable --data",
-      () => [
-        "eval",
-        "generate",
-        "--benchmark",
-        "mt-bench",
-        "--data",
-        file("missing.jsonl"),
-        "--out",
-        out(),
-      ],
+      () => evalArgv("generate", "mt-bench", "--data", file("missing.jsonl"), "--out", out()),
       /--data .*missing\.jsonl: cannot read this file/,
     ],
     [
       "--max-instances not a number",
-      () => [
-        "eval",
-        "generate",
-        "--benchmark",
-        "alpaca-eval",
-        "--out",
-        out(),
-        "--max-instances",
-        "three",
-      ],
+      () => evalArgv("generate", "alpaca-eval", "--out", out(), "--max-instances", "three"),
       /--max-instances must be a whole number ≥ 0/,
     ],
     [
       "--concurrency 0",
-      () => [
-        "eval",
-        "generate",
-        "--benchmark",
-        "alpaca-eval",
-        "--out",
-        out(),
-        "--concurrency",
-        "0",
-      ],
+      () => evalArgv("generate", "alpaca-eval", "--out", out(), "--concurrency", "0"),
       /--concurrency must be a whole number ≥ 1/,
     ],
     [
       "invalid model option",
-      () => ["eval", "generate", "--benchmark", "alpaca-eval", "--out", out(), "--layers", "0"],
+      () => evalArgv("generate", "alpaca-eval", "--out", out(), "--layers", "0"),
       /--layers: must be ≥ 1/,
     ],
     [
       "generate without credentials",
-      () => ["eval", "generate", "--benchmark", "alpaca-eval", "--out", out()],
+      () => evalArgv("generate", "alpaca-eval", "--out", out()),
       /TOGETHER_API_KEY/,
     ],
     [
       "judge without --answers",
-      () => ["eval", "judge", "--benchmark", "alpaca-eval", "--out", out()],
+      () => evalArgv("judge", "alpaca-eval", "--out", out()),
       /required option '--answers <file>' not specified/,
     ],
     [
       "judge without --out",
-      () => ["eval", "judge", "--benchmark", "alpaca-eval", "--answers", file("answers.json")],
+      () => evalArgv("judge", "alpaca-eval", "--answers", file("answers.json")),
       /required option '--out <file>' not specified/,
     ],
     [
       "unreadable --answers",
-      () => [
-        "eval",
-        "judge",
-        "--benchmark",
-        "mt-bench",
-        "--answers",
-        file("nope.jsonl"),
-        "--out",
-        out(),
-      ],
+      () => evalArgv("judge", "mt-bench", "--answers", file("nope.jsonl"), "--out", out()),
       /--answers .*nope\.jsonl: cannot read this file/,
     ],
     [
       "FLASK judge without --data",
-      () => [
-        "eval",
-        "judge",
-        "--benchmark",
-        "flask",
-        "--answers",
-        file("answers.json"),
-        "--out",
-        out(),
-      ],
+      () => evalArgv("judge", "flask", "--answers", file("answers.json"), "--out", out()),
       /--data is required for FLASK/,
     ],
     [
       "FLASK judge without the side files",
-      () => [
-        "eval",
-        "judge",
-        "--benchmark",
-        "flask",
-        "--answers",
-        file("answers.json"),
-        "--data",
-        file("flask-without-side-files/flask_evaluation.jsonl"),
-        "--out",
-        out(),
-      ],
+      () =>
+        evalArgv(
+          "judge",
+          "flask",
+          "--answers",
+          file("answers.json"),
+          "--data",
+          file("flask-without-side-files/flask_evaluation.jsonl"),
+          "--out",
+          out(),
+        ),
       /--skills .*skillset_description\.json: cannot read this file/,
     ],
     [
       "malformed --judge",
-      () => [
-        "eval",
-        "judge",
-        "--benchmark",
-        "alpaca-eval",
-        "--answers",
-        file("answers.json"),
-        "--out",
-        out(),
-        "--judge",
-        "gpt-4",
-      ],
+      () =>
+        evalArgv(
+          "judge",
+          "alpaca-eval",
+          "--answers",
+          file("answers.json"),
+          "--out",
+          out(),
+          "--judge",
+          "gpt-4",
+        ),
       /gpt-4/,
     ],
     [
       "judge without credentials",
-      () => [
-        "eval",
-        "judge",
-        "--benchmark",
-        "alpaca-eval",
-        "--answers",
-        file("answers.json"),
-        "--out",
-        out(),
-      ],
+      () => evalArgv("judge", "alpaca-eval", "--answers", file("answers.json"), "--out", out()),
       /OPENAI_API_KEY/,
     ],
     [
       "malformed answers file",
-      () => [
-        "eval",
-        "judge",
-        "--benchmark",
-        "alpaca-eval",
-        "--answers",
-        file("broken.json"),
-        "--out",
-        out(),
-        "--simulate",
-      ],
+      () =>
+        evalArgv(
+          "judge",
+          "alpaca-eval",
+          "--answers",
+          file("broken.json"),
+          "--out",
+          out(),
+          "--simulate",
+        ),
       /--answers .*broken\.json: is not valid JSON/,
     ],
     [
       "report without a file",
-      () => ["eval", "report", "--benchmark", "alpaca-eval"],
+      () => evalArgv("report", "alpaca-eval"),
       /exactly one of --judgments FILE .* or --annotations FILE/,
     ],
     [
       "report with both files",
-      () => [
-        "eval",
-        "report",
-        "--benchmark",
-        "alpaca-eval",
-        "--judgments",
-        file("a"),
-        "--annotations",
-        file("b"),
-      ],
+      () => evalArgv("report", "alpaca-eval", "--judgments", file("a"), "--annotations", file("b")),
       /exactly one of --judgments/,
     ],
     [
       "--annotations for MT-Bench",
-      () => ["eval", "report", "--benchmark", "mt-bench", "--annotations", file("a")],
+      () => evalArgv("report", "mt-bench", "--annotations", file("a")),
       /--annotations is for AlpacaEval/,
     ],
     [
       "MT-Bench report without --judgments",
-      () => ["eval", "report", "--benchmark", "mt-bench"],
+      () => evalArgv("report", "mt-bench"),
       /--judgments FILE is required/,
     ],
     [
       "unreadable --judgments",
-      () => ["eval", "report", "--benchmark", "flask", "--judgments", file("gone.jsonl")],
+      () => evalArgv("report", "flask", "--judgments", file("gone.jsonl")),
       /--judgments .*gone\.jsonl: cannot read this file/,
     ],
     [
       "--out is a directory",
-      () => [
-        "eval",
-        "judge",
-        "--benchmark",
-        "mt-bench",
-        "--answers",
-        file("answers.json"),
-        "--out",
-        file("flask-without-side-files"),
-      ],
+      () =>
+        evalArgv(
+          "judge",
+          "mt-bench",
+          "--answers",
+          file("answers.json"),
+          "--out",
+          file("flask-without-side-files"),
+        ),
       /--out .*flask-without-side-files is a directory/,
     ],
     [
       "annotations of two models",
-      () => [
-        "eval",
-        "report",
-        "--benchmark",
-        "alpaca-eval",
-        "--annotations",
-        file("two-models.json"),
-      ],
+      () => evalArgv("report", "alpaca-eval", "--annotations", file("two-models.json")),
       /--annotations all annotations must compare the same two generators/,
     ],
     [
       "no annotations",
-      () => ["eval", "report", "--benchmark", "alpaca-eval", "--judgments", file("empty.json")],
+      () => evalArgv("report", "alpaca-eval", "--judgments", file("empty.json")),
       /--judgments no annotations to score/,
     ],
     [
       "MT-Bench judgments of two models",
-      () => ["eval", "report", "--benchmark", "mt-bench", "--judgments", file("two-models.jsonl")],
+      () => evalArgv("report", "mt-bench", "--judgments", file("two-models.jsonl")),
       /--model the judgments cover several models/,
     ],
     [
       "malformed --annotations",
-      () => ["eval", "report", "--benchmark", "alpaca-eval", "--annotations", file("broken.json")],
+      () => evalArgv("report", "alpaca-eval", "--annotations", file("broken.json")),
       /--annotations .*broken\.json: is not valid JSON/,
     ],
   ])("%s exits 2 with a message naming the problem", async (_name, argv, message) => {
-    const cli = io();
-    expect(await runCli(argv(), cli.io)).toBe(2);
-    expect(cli.err()).toMatch(message);
-    expect(cli.err()).not.toMatch(/\n\s+at /); // no stack trace
-    expect(cli.out()).toBe("");
+    const cli = await runCapturedCli(argv());
+    expect(cli.code).toBe(2);
+    expect(cli.err).toMatch(message);
+    expect(cli.err).not.toMatch(/\n\s+at /); // no stack trace
+    expect(cli.out).toBe("");
   });
 
   it("lists the subcommands and the official judges in help", async () => {
-    const cli = io();
-    expect(await runCli(["eval", "judge", "--help"], cli.io)).toBe(0);
-    expect(cli.out()).toContain("openai:gpt-4-1106-preview");
-    expect(cli.out()).toContain("--no-cache");
-    const generate = io();
-    expect(await runCli(["eval", "generate", "--help"], generate.io)).toBe(0);
-    expect(generate.out()).toMatch(/--proposers <models>/);
-    expect(generate.out()).toMatch(/--max-instances <n>/);
-    expect(generate.out()).toMatch(/--server <url>/);
+    const cli = await runCapturedCli(["eval", "judge", "--help"]);
+    expect(cli.code).toBe(0);
+    expect(cli.out).toContain("openai:gpt-4-1106-preview");
+    expect(cli.out).toContain("--no-cache");
+    const generate = await runCapturedCli(["eval", "generate", "--help"]);
+    expect(generate.code).toBe(0);
+    expect(generate.out).toMatch(/--proposers <models>/);
+    expect(generate.out).toMatch(/--max-instances <n>/);
+    expect(generate.out).toMatch(/--server <url>/);
   });
 });
 
@@ -342,22 +259,14 @@ describe("moa eval report on small files", () => {
       preference,
     }));
     await writeFile(file("annotations.json"), JSON.stringify(annotations));
-    const cli = io();
-    expect(
-      await runCli(
-        [
-          "eval",
-          "report",
-          "--benchmark",
-          "alpaca-eval",
-          "--annotations",
-          file("annotations.json"),
-          "--json",
-        ],
-        cli.io,
-      ),
-    ).toBe(0);
-    const report = JSON.parse(cli.out());
+    const json = await evalReport(
+      "alpaca-eval",
+      "--annotations",
+      file("annotations.json"),
+      "--json",
+    );
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.out);
     expect(Object.keys(report).sort()).toEqual([
       "avg_length",
       "discrete_win_rate",
@@ -372,19 +281,14 @@ describe("moa eval report on small files", () => {
     ]);
     expect(report.win_rate).toBeCloseTo((100 * (1 + 0 + 0.5 + 0.75 + 0.2 + 0.9)) / 6, 10);
     expect(report).toMatchObject({ n_wins: 3, n_wins_base: 2, n_draws: 1, n_total: 6 });
-    expect(cli.err()).toBe("");
+    expect(json.err).toBe("");
 
-    const text = io();
-    expect(
-      await runCli(
-        ["eval", "report", "--benchmark", "alpaca-eval", "--judgments", file("annotations.json")],
-        text.io,
-      ),
-    ).toBe(0);
-    expect(text.out()).toContain("AlpacaEval 2.0 — my-moa vs gpt4_1106_preview");
-    expect(text.out()).toMatch(/win rate\s+│\s+55\.83 ±/);
-    expect(text.out()).toContain("Together-MoA (leaderboard) 65.38 LC / 59.87 WR");
-    expect(text.out()).toContain("6 of 805 instructions annotated");
+    const text = await evalReport("alpaca-eval", "--judgments", file("annotations.json"));
+    expect(text.code).toBe(0);
+    expect(text.out).toContain("AlpacaEval 2.0 — my-moa vs gpt4_1106_preview");
+    expect(text.out).toMatch(/win rate\s+│\s+55\.83 ±/);
+    expect(text.out).toContain("Together-MoA (leaderboard) 65.38 LC / 59.87 WR");
+    expect(text.out).toContain("6 of 805 instructions annotated");
   });
 
   it("reports MT-Bench judgments per turn and category, dropping unparsed ratings", async () => {
@@ -406,26 +310,10 @@ describe("moa eval report on small files", () => {
       judgment(141, 1, 6),
       judgment(141, 2, 8),
     ];
-    await writeFile(
-      file("judgments.jsonl"),
-      rows.map((row) => JSON.stringify(row)).join("\n") + "\n",
-    );
-    const cli = io();
-    expect(
-      await runCli(
-        [
-          "eval",
-          "report",
-          "--benchmark",
-          "mt-bench",
-          "--judgments",
-          file("judgments.jsonl"),
-          "--json",
-        ],
-        cli.io,
-      ),
-    ).toBe(0);
-    expect(JSON.parse(cli.out())).toEqual({
+    await writeJsonl(file("judgments.jsonl"), rows);
+    const json = await evalReport("mt-bench", "--judgments", file("judgments.jsonl"), "--json");
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.out)).toEqual({
       model: "my-moa",
       score: 8,
       turn1: 25 / 3,
@@ -434,16 +322,11 @@ describe("moa eval report on small files", () => {
       n_judgments: 5,
       n_dropped: 1,
     });
-    const text = io();
-    expect(
-      await runCli(
-        ["eval", "report", "--benchmark", "mt-bench", "--judgments", file("judgments.jsonl")],
-        text.io,
-      ),
-    ).toBe(0);
-    expect(text.out()).toContain("MT-Bench — my-moa");
-    expect(text.out()).toMatch(/turn 1\s+│\s+8\.33/);
-    expect(text.out()).toContain("MoA-Lite 9.18 / 9.38 / 8.99");
+    const text = await evalReport("mt-bench", "--judgments", file("judgments.jsonl"));
+    expect(text.code).toBe(0);
+    expect(text.out).toContain("MT-Bench — my-moa");
+    expect(text.out).toMatch(/turn 1\s+│\s+8\.33/);
+    expect(text.out).toContain("MoA-Lite 9.18 / 9.38 / 8.99");
   });
 
   it("reports FLASK reviews as per-skill averages", async () => {
@@ -451,18 +334,10 @@ describe("moa eval report on small files", () => {
       { idx: 1, score: { readability: 5, "logical correctness": 3, conciseness: 4 } },
       { idx: 2, score: { readability: 3, "commonsense understanding": 4, comprehension: "N/A" } },
     ];
-    await writeFile(
-      file("reviews.jsonl"),
-      reviews.map((row) => JSON.stringify(row)).join("\n") + "\n",
-    );
-    const cli = io();
-    expect(
-      await runCli(
-        ["eval", "report", "--benchmark", "flask", "--judgments", file("reviews.jsonl"), "--json"],
-        cli.io,
-      ),
-    ).toBe(0);
-    const report = JSON.parse(cli.out());
+    await writeJsonl(file("reviews.jsonl"), reviews);
+    const json = await evalReport("flask", "--judgments", file("reviews.jsonl"), "--json");
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.out);
     expect(report.skills).toEqual({
       correctness: { average: 3, count: 1, total: 3 },
       commonsense: { average: 4, count: 1, total: 4 },
@@ -471,14 +346,9 @@ describe("moa eval report on small files", () => {
       conciseness: { average: 4, count: 1, total: 4 },
     });
     expect(report).toMatchObject({ not_applicable: 1, n_reviews: 2, n_irregular: 0 });
-    const text = io();
-    expect(
-      await runCli(
-        ["eval", "report", "--benchmark", "flask", "--judgments", file("reviews.jsonl")],
-        text.io,
-      ),
-    ).toBe(0);
-    expect(text.out()).toMatch(/readability\s+│\s+4\.00\s+│\s+2/);
-    expect(text.out()).toContain("radar chart only");
+    const text = await evalReport("flask", "--judgments", file("reviews.jsonl"));
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/readability\s+│\s+4\.00\s+│\s+2/);
+    expect(text.out).toContain("radar chart only");
   });
 });

@@ -1,19 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../../src/cli/main.js";
-import type { CliIo } from "../../../src/cli/cli-io.js";
-
-function io(env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const value: CliIo = {
-    stdout: (text) => void out.push(text),
-    stderr: (text) => void err.push(text),
-    env,
-    color: false,
-    exitCode: 0,
-  };
-  return { io: value, out: () => out.join(""), err: () => err.join("") };
-}
+import { captureCliIo } from "../../support/cli-io.js";
 
 describe("moa CLI usage errors", () => {
   it.each([
@@ -40,21 +27,21 @@ describe("moa CLI usage errors", () => {
       /--prices: cannot read \/nonexistent\/prices.json/,
     ],
   ])("moa %j exits 2 with a message naming the problem", async (argv, message) => {
-    const cli = io();
+    const cli = captureCliIo();
     expect(await runCli(argv, cli.io)).toBe(2);
     expect(cli.err()).toMatch(message);
     expect(cli.err()).not.toMatch(/\n\s+at /); // no stack trace
   });
 
   it("without credentials or --simulate, exits 2 listing the variable to set and --simulate", async () => {
-    const cli = io();
+    const cli = captureCliIo();
     expect(await runCli(["run", "hello"], cli.io)).toBe(2);
     expect(cli.err()).toMatch(/TOGETHER_API_KEY/);
     expect(cli.err()).toMatch(/--simulate/);
   });
 
   it("prints help and exits 0", async () => {
-    const cli = io();
+    const cli = captureCliIo();
     expect(await runCli(["run", "--help"], cli.io)).toBe(0);
     expect(cli.out()).toMatch(/--simulate/);
     expect(cli.out()).toMatch(/--aggregation <mode>/);

@@ -26,7 +26,9 @@ if ! command -v jupyter >/dev/null 2>&1; then
   echo "run-all: jupyter not found; install it with: apt-get install -y jupyter-nbconvert python3-ipykernel" >&2
   exit 1
 fi
-if ! command -v tslab >/dev/null 2>&1 || ! jupyter kernelspec list 2>/dev/null | grep -qE '^\s*tslab\s'; then
+# Read the kernel list first: `grep -q` closing the pipe early would fail the check under pipefail.
+kernels=$(jupyter kernelspec list 2>/dev/null || true)
+if ! command -v tslab >/dev/null 2>&1 || ! grep -qE '^\s*tslab\s' <<<"$kernels"; then
   echo "run-all: the tslab kernel is missing; install it with: npm install --no-save tslab && npx tslab install --python=/usr/bin/python3" >&2
   exit 1
 fi

@@ -1,0 +1,443 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import type { ModelLoader } from "../config/config-to-params.js";
+import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
+import { canonicalJson } from "../eval/content-hash.js";
+import { appendJsonl, readJsonl } from "../eval/io/jsonl-file.js";
+import { writeFileAtomic } from "../eval/io/write-file-atomic.js";
+import type { StageOptions, StageSummary } from "../eval/stages/run-stage.js";
+import { JudgmentCache } from "../eval/stages/judgment-cache.js";
+import { isChatModel } from "../models/model-name.js";
+import { DEFAULT_PRICES, findPrice, type PriceRow } from "../models/price-table.js";
+import {
+  BENCHMARK_STAGES,
+  type BenchmarkData,
+  type VariantStageContext,
+} from "./benchmark-stages.js";
+import { summarizeVariantBudget, type RunBudgetAnalysis } from "./budget-analysis.js";
+import { CallCache } from "./call-cache.js";
+import { DEFAULT_PARAMETERS, findParameters, type ParameterRow } from "./model-parameters.js";
+import { ABLATION_BENCHMARKS, findPaperFigure, type AblationBenchmark } from "./paper-figures.js";
+import { formatResultsCsv, formatResultsMarkdown } from "./results-table.js";
+import { renderScorePlot, type ScorePlotPoint } from "./score-plot.js";
+import { buildStudy, type AblationVariant, type StudyName, type StudyOptions } from "./studies.js";
+import type {
+  AblationStudyEvent,
+  AblationStudyResult,
+  PlotFiles,
+  VariantResult,
+} from "./study-result.js";
+import { createVariantRunner, type VariantSettings } from "./variant-runner.js";
+
+/** Parameters of {@link runAblationStudy}. */
+export interface RunAblationStudyParams extends StudyOptions {
+  /** The study: `ranker`, `proposers`, `roles` or `layers` (see `buildStudy`). */
+  study: StudyName;
+  /** Run these variants instead of the study's grid (the study name still labels the results). */
+  variants?: readonly AblationVariant[];
+  /** `alpaca-eval`, `mt-bench` or `flask`. */
+  benchmark: AblationBenchmark;
+  /** The study's directory: results, plots, caches and one directory per variant. */
+  out: string;
+  /**
+   * Builds a model from `"provider:model"` and its settings, e.g.
+   * `(spec, settings) => loadChatModel(spec, { env, ...settings })`.
+   */
+  loadModel: ModelLoader;
+  /** The judge, built with the benchmark's official settings (see `moa eval judge`). */
+  judge: BaseChatModel;
+  /** The judge as `"provider:model"`, for the results. */
+  judgeSpec: string;
+  /** Judge name written into MT-Bench judgments. @default the judge's model name */
+  judgeName?: string;
+  /** Prices judge usage for the judge's cost line. */
+  judgeCostOf?: StageOptions["costOf"];
+  /**
+   * The call cache shared by every model of every variant: a `CallCache`, or its file.
+   * @default `<out>/call-cache.jsonl`
+   */
+  callCache?: CallCache | string;
+  /** The judgment cache file. @default `<out>/judge-cache.jsonl` */
+  judgeCache?: string;
+  /** Temperature and output cap of every call. @default { temperature: 0.7, maxTokens: 2048 } */
+  settings?: Partial<VariantSettings>;
+  /** Price rows (yours first: the first match wins). @default DEFAULT_PRICES */
+  prices?: readonly PriceRow[];
+  /** Parameter rows (yours first). @default DEFAULT_PARAMETERS */
+  parameters?: readonly ParameterRow[];
+  /** Benchmark files (FLASK needs them). */
+  data?: BenchmarkData;
+  /** Only the first N instances of the benchmark (smoke runs). */
+  maxInstances?: number;
+  /** Instances (and judge calls) at once within a variant. @default 4 */
+  concurrency?: number;
+  /** Cancels the study; finished work stays on disk and a rerun continues. */
+  signal?: AbortSignal;
+  /** Progress of the study (variant start and end, stage progress). */
+  onEvent?: (event: AblationStudyEvent) => void;
+  /**
+   * Marks the results as synthetic (every model and the judge were the simulator); simulated
+   * replies are cached under their own namespace, so they never answer a real call.
+   */
+  simulated?: boolean;
+}
+
+/**
+ * Runs an ablation study of the paper on a benchmark: every variant of the study is generated,
+ * judged and scored with the evaluation harness's resumable stages, and every proposer and
+ * aggregator call goes through one shared {@link CallCache}, so identical calls (same model,
+ * messages, settings and sample index) are made once — the layer-1 proposals of a study, for one,
+ * are shared by all its variants. Writes `results.md`, `results.csv`, `study.json`,
+ * `score-vs-cost.{svg,png}`, `score-vs-tflops.{svg,png}` and `variants/<id>/…` under `out`.
+ *
+ * Budgets (tokens, list-price cost, TFLOPs, critical-path latency, per call and per layer) come
+ * from the calls each query made, with their original usage and latency when replayed from the
+ * cache, so a variant's budget is what it would cost on its own.
+ *
+ * @example
+ * ```ts
+ * const result = await runAblationStudy({
+ *   study: "layers",
+ *   benchmark: "alpaca-eval",
+ *   models: ["together:Qwen/Qwen1.5-110B-Chat", "together:Qwen/Qwen1.5-72B-Chat"],
+ *   out: "runs/layers",
+ *   loadModel: (spec, settings) => loadChatModel(spec, settings),
+ *   judge: loadChatModel("openai:gpt-4-1106-preview", { temperature: 1, maxTokens: 1, openAIFields: { logprobs: true, topLogprobs: 5 } }),
+ *   judgeSpec: "openai:gpt-4-1106-preview",
+ *   maxInstances: 20,
+ * });
+ * console.log(result.cache.hitRate, result.files.markdown);
+ * ```
+ */
+export async function runAblationStudy(
+  params: RunAblationStudyParams,
+): Promise<AblationStudyResult> {
+  const started = performance.now();
+  checkParams(params);
+  const stages = BENCHMARK_STAGES[params.benchmark];
+  const variants = params.variants
+    ? [...params.variants]
+    : buildStudy(params.study, {
+        ...(params.models ? { models: params.models } : {}),
+        ...(params.aggregator ? { aggregator: params.aggregator } : {}),
+        ...(params.layers !== undefined ? { layers: params.layers } : {}),
+      });
+  const settings: VariantSettings = {
+    temperature: params.settings?.temperature ?? 0.7,
+    maxTokens: params.settings?.maxTokens ?? 2048,
+    ...(params.settings?.retries !== undefined ? { retries: params.settings.retries } : {}),
+    ...(params.settings?.callTimeoutMs !== undefined
+      ? { callTimeoutMs: params.settings.callTimeoutMs }
+      : {}),
+  };
+  const prices = params.prices ?? DEFAULT_PRICES;
+  const parameters = params.parameters ?? DEFAULT_PARAMETERS;
+  const tables = { prices, parameters };
+  await mkdir(params.out, { recursive: true });
+  const callCache =
+    params.callCache instanceof CallCache
+      ? params.callCache
+      : await CallCache.open(params.callCache ?? join(params.out, "call-cache.jsonl"));
+  const judgeCachePath = params.judgeCache ?? join(params.out, "judge-cache.jsonl");
+  const judgeCache = await JudgmentCache.open(judgeCachePath);
+  const statsBefore = callCache.stats;
+
+  // Every runner (and so every model) is built before any call: a bad model string or a missing
+  // API key fails now, not after an hour of generation.
+  const runners = variants.map((variant) =>
+    createVariantRunner({
+      variant,
+      loadModel: params.loadModel,
+      callCache,
+      settings,
+      tables,
+      ...(params.simulated ? { cacheNamespace: "simulated" } : {}),
+    }),
+  );
+  const directories = variants.map((variant) => join(params.out, "variants", variant.id));
+  for (const [index, variant] of variants.entries()) {
+    await claimDirectory(directories[index]!, variant, params, settings);
+  }
+  const runIds = await stages.runIds(params.data ?? {}, params.maxInstances);
+
+  const results: VariantResult[] = [];
+  let judgeCacheHits = 0;
+  const judgeUsage = { inputTokens: 0, outputTokens: 0 };
+  let judgeCostUsd = 0;
+  for (const [index, variant] of variants.entries()) {
+    params.onEvent?.({ type: "variant-start", index, total: variants.length, variant });
+    const directory = directories[index]!;
+    const runsPath = join(directory, "runs.jsonl");
+    const runs = new Map<string, RunBudgetAnalysis>();
+    for (const line of await readJsonl<{ id: string; budget: RunBudgetAnalysis }>(runsPath, {
+      allowMissing: true,
+      tolerateTruncatedTail: true,
+    })) {
+      runs.set(line.id, line.budget);
+    }
+    const context: VariantStageContext = {
+      runner: runners[index]!,
+      directory,
+      generator: `ablation-${params.study}-${variant.id}${params.simulated ? "-simulated" : ""}`,
+      judge: params.judge,
+      ...(params.judgeName ? { judgeName: params.judgeName } : {}),
+      judgeCache,
+      data: params.data ?? {},
+      stage: {
+        ...(params.maxInstances !== undefined ? { maxInstances: params.maxInstances } : {}),
+        ...(params.concurrency !== undefined ? { concurrency: params.concurrency } : {}),
+        ...(params.signal ? { signal: params.signal } : {}),
+        onProgress: (progress) => params.onEvent?.({ type: "stage-progress", variant, progress }),
+      },
+      ...(params.judgeCostOf ? { judgeCostOf: params.judgeCostOf } : {}),
+      recordRun: async (id, budget) => {
+        runs.set(id, budget);
+        await appendJsonl(runsPath, [{ id, budget }]);
+      },
+    };
+    const generationStarted = performance.now();
+    const generation = await stages.generate(context);
+    const generationWallTimeMs = performance.now() - generationStarted;
+    const judgeStarted = performance.now();
+    const judgment = await stages.judge(context);
+    const judgeWallTimeMs = performance.now() - judgeStarted;
+    judgeCacheHits += judgment.cached;
+    judgeUsage.inputTokens += judgment.usage.inputTokens;
+    judgeUsage.outputTokens += judgment.usage.outputTokens;
+    judgeCostUsd += judgment.costUsd;
+    const score = hasRecords(judgment) ? await stages.score(context) : undefined;
+    const budgets = runIds.flatMap((id) => {
+      const budget = runs.get(id);
+      return budget ? [budget] : [];
+    });
+    const paper = findPaperFigure(params.benchmark, variant.config);
+    const result: VariantResult = {
+      variant,
+      ...(score ? { score } : {}),
+      ...(paper ? { paper } : {}),
+      budget: summarizeVariantBudget(budgets),
+      missingRuns: runIds.length - budgets.length,
+      generationWallTimeMs,
+      judgeWallTimeMs,
+      failures: generation.failures.length + judgment.failures.length,
+      files: {
+        directory,
+        answers: stages.answersPath(directory),
+        judgments: stages.judgmentsPath(directory),
+        runs: runsPath,
+      },
+    };
+    results.push(result);
+    params.onEvent?.({ type: "variant-end", index, total: variants.length, result });
+  }
+
+  const after = callCache.stats;
+  const calls = after.calls - statsBefore.calls;
+  const hits = after.hits - statsBefore.hits;
+  const models = new Set(
+    variants.flatMap((variant) => [...variant.config.proposers, variant.config.aggregator]),
+  );
+  const usedPrices = uniqueRows(
+    [...models, params.judgeSpec].map((model) => findPrice(model, prices)),
+  );
+  const usedParameters = uniqueRows([...models].map((model) => findParameters(model, parameters)));
+  const result: AblationStudyResult = {
+    study: params.study,
+    benchmark: params.benchmark,
+    metric: stages.metric,
+    simulated: params.simulated === true,
+    judge: params.judgeSpec,
+    ...(params.maxInstances !== undefined ? { maxInstances: params.maxInstances } : {}),
+    settings,
+    variants: results,
+    cache: {
+      calls,
+      hits,
+      misses: after.misses - statsBefore.misses,
+      hitRate: calls === 0 ? 0 : hits / calls,
+      entries: after.entries,
+    },
+    sharing: sharingOf(results),
+    judgeCacheHits,
+    judgeUsage,
+    judgeCostUsd,
+    prices: usedPrices,
+    parameters: usedParameters,
+    files: {
+      directory: params.out,
+      markdown: join(params.out, "results.md"),
+      csv: join(params.out, "results.csv"),
+      json: join(params.out, "study.json"),
+      ...(callCache.path ? { callCache: callCache.path } : {}),
+      judgeCache: judgeCachePath,
+    },
+    wallTimeMs: 0,
+  };
+  const subtitle = [
+    `${params.benchmark}, ${params.maxInstances ?? "all"} instances per variant, judge ${params.judgeSpec}; Pareto front dashed`,
+    ...(params.simulated ? ["SIMULATED: synthetic numbers from the loopback simulator"] : []),
+  ];
+  const costPlot = await writePlot(results, params.out, "score-vs-cost", {
+    title: `${params.study} study: ${stages.metric.title} vs cost`,
+    subtitle,
+    xTitle: "cost per query (USD, list prices)",
+    yTitle: stages.metric.title,
+    x: (variant) => variant.budget.meanCostUsd,
+  });
+  const tflopsPlot = await writePlot(results, params.out, "score-vs-tflops", {
+    title: `${params.study} study: ${stages.metric.title} vs TFLOPs`,
+    subtitle,
+    xTitle: "TFLOPs per query (Σ over layers of the largest call)",
+    yTitle: stages.metric.title,
+    x: (variant) => variant.budget.meanTflops,
+  });
+  if (costPlot) result.files.costPlot = costPlot;
+  if (tflopsPlot) result.files.tflopsPlot = tflopsPlot;
+  result.wallTimeMs = performance.now() - started;
+  await writeFileAtomic(result.files.markdown, formatResultsMarkdown(result));
+  await writeFileAtomic(result.files.csv, formatResultsCsv(result));
+  await writeFileAtomic(result.files.json, `${JSON.stringify(result, null, 2)}\n`);
+  return result;
+}
+
+function checkParams(params: RunAblationStudyParams): void {
+  if (!(ABLATION_BENCHMARKS as readonly string[]).includes(params.benchmark)) {
+    throw new InvalidArgumentError({
+      parameter: "benchmark",
+      value: params.benchmark,
+      message: `use one of ${ABLATION_BENCHMARKS.join(", ")}.`,
+    });
+  }
+  if (typeof params.out !== "string" || params.out.trim() === "") {
+    throw new InvalidArgumentError({
+      parameter: "out",
+      value: params.out,
+      message: "must name the study's directory.",
+    });
+  }
+  if (typeof params.loadModel !== "function") {
+    throw new InvalidArgumentError({
+      parameter: "loadModel",
+      value: typeof params.loadModel,
+      message: "must be a function `(spec, settings) => chatModel`, e.g. wrapping loadChatModel.",
+    });
+  }
+  if (!isChatModel(params.judge)) {
+    throw new InvalidArgumentError({
+      parameter: "judge",
+      value: typeof params.judge,
+      message: "must be a LangChain chat model built with the benchmark's judge settings.",
+    });
+  }
+  if (params.benchmark === "flask" && params.data?.flask === undefined) {
+    throw new InvalidArgumentError({
+      parameter: "data.flask",
+      value: undefined,
+      message:
+        "FLASK is not vendored: pass `data.flask` with its instances, skills and prompt files.",
+    });
+  }
+  if (params.variants !== undefined) {
+    const ids = params.variants.map((variant) => variant.id);
+    const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);
+    if (duplicate !== undefined || ids.length === 0) {
+      throw new InvalidArgumentError({
+        parameter: "variants",
+        value: duplicate ?? ids,
+        message: "needs at least one variant and unique ids (they name the variant directories).",
+      });
+    }
+  }
+}
+
+/**
+ * Records which configuration a variant directory holds, and refuses a directory that holds
+ * another: resuming would otherwise mix answers of two configurations under one name.
+ */
+async function claimDirectory(
+  directory: string,
+  variant: AblationVariant,
+  params: RunAblationStudyParams,
+  settings: VariantSettings,
+): Promise<void> {
+  const manifest = join(directory, "variant.json");
+  const content = canonicalJson({
+    study: params.study,
+    benchmark: params.benchmark,
+    variant: variant.config,
+    temperature: settings.temperature,
+    maxTokens: settings.maxTokens,
+    judge: params.judgeSpec,
+    simulated: params.simulated === true,
+  });
+  let existing: string | undefined;
+  try {
+    existing = await readFile(manifest, "utf8");
+  } catch {
+    existing = undefined;
+  }
+  if (existing !== undefined && existing.trim() !== content) {
+    throw new InvalidArgumentError({
+      parameter: "out",
+      value: directory,
+      message: `${directory} holds variant \`${variant.id}\` of another configuration (study, benchmark, models, settings or judge differ); use a new output directory, or the same options to resume.`,
+    });
+  }
+  if (existing === undefined) {
+    await mkdir(directory, { recursive: true });
+    await writeFile(manifest, `${content}\n`, "utf8");
+  }
+}
+
+function sharingOf(results: readonly VariantResult[]): AblationStudyResult["sharing"] {
+  const calls = results.reduce((total, result) => total + result.budget.calls, 0);
+  const cachedCalls = results.reduce((total, result) => total + result.budget.cachedCalls, 0);
+  return { calls, cachedCalls, rate: calls === 0 ? 0 : cachedCalls / calls };
+}
+
+function hasRecords(summary: StageSummary<unknown>): boolean {
+  return summary.records.length > 0;
+}
+
+function uniqueRows<T>(rows: readonly (T | undefined)[]): T[] {
+  return [...new Set(rows.filter((row): row is T => row !== undefined))];
+}
+
+async function writePlot(
+  results: readonly VariantResult[],
+  directory: string,
+  name: string,
+  options: {
+    title: string;
+    subtitle: string[];
+    xTitle: string;
+    yTitle: string;
+    x: (result: VariantResult) => number | undefined;
+  },
+): Promise<PlotFiles | undefined> {
+  const points: ScorePlotPoint[] = [];
+  const omitted: string[] = [];
+  for (const result of results) {
+    const x = options.x(result);
+    const y = result.score?.value;
+    if (x === undefined || y === undefined || !Number.isFinite(x) || !Number.isFinite(y)) {
+      omitted.push(result.variant.id);
+      continue;
+    }
+    points.push({ label: result.variant.id, series: result.variant.series, x, y });
+  }
+  if (points.length === 0) return undefined;
+  const plot = await renderScorePlot({
+    points,
+    title: options.title,
+    subtitle: options.subtitle,
+    xTitle: options.xTitle,
+    yTitle: options.yTitle,
+  });
+  const svg = join(directory, `${name}.svg`);
+  const png = join(directory, `${name}.png`);
+  await writeFile(svg, plot.svg, "utf8");
+  await writeFile(png, plot.png);
+  return { svg, png, points: plot.pointMarks, omitted };
+}

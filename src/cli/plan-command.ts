@@ -1,0 +1,241 @@
+import type { Command } from "commander";
+import Table from "cli-table3";
+import { estimatePlan, type PlanEstimate } from "../ablation/estimate-plan.js";
+import { findParameters } from "../ablation/model-parameters.js";
+import { describeConfig } from "../ablation/results-table.js";
+import { parseMoaConfig, type ResolvedMoaConfig } from "../config/moa-config.js";
+import { findPrice } from "../models/price-table.js";
+import { loadParameterTable } from "./ablate-parameter-file.js";
+import { CliError, EXIT } from "./cli-error.js";
+import type { CliIo } from "./cli-io.js";
+import { integerFlag } from "./eval-options.js";
+import { addModelOptions, flagsToConfig, type ModelFlags } from "./model-options.js";
+import { loadPriceTable } from "./price-file.js";
+
+interface PlanFlags extends ModelFlags {
+  promptTokens?: string;
+  outputTokens?: string;
+  tokensPerSecond?: string;
+  firstTokenMs?: string;
+  prices?: string;
+  parameters?: string;
+  json?: boolean;
+}
+
+/** Default expected prompt: a typical AlpacaEval instruction is well under this. */
+const DEFAULT_PROMPT_TOKENS = 200;
+
+/**
+ * Registers `moa plan`: a pre-flight estimate of one query for a configuration (calls, tokens,
+ * list-price cost, TFLOPs and critical-path latency per layer) from expected prompt and output
+ * lengths, before spending anything. No model is built and no key is needed.
+ */
+export function registerPlanCommand(program: Command, io: CliIo): void {
+  addModelOptions(
+    program
+      .command("plan")
+      .description(
+        "estimate one query's cost, tokens, TFLOPs and critical-path latency for a configuration, before spending anything",
+      ),
+  )
+    .option(
+      "--prompt-tokens <n>",
+      `expected tokens of the prompt (default ${DEFAULT_PROMPT_TOKENS})`,
+    )
+    .option(
+      "--output-tokens <n>",
+      "expected tokens of each answer (default: --max-tokens, an upper bound)",
+    )
+    .option(
+      "--tokens-per-second <n>",
+      "assumed decoding speed of every model, for the latency estimate (default 50)",
+    )
+    .option("--first-token-ms <ms>", "assumed time to first token of every call (default 500)")
+    .option(
+      "--prices <file>",
+      "JSON price rows that override the built-in table ({ provider, model, inputPerMillion, outputPerMillion, source, date })",
+    )
+    .option(
+      "--parameters <file>",
+      "JSON parameter rows that override the built-in table ({ provider?, model, activeParametersB, totalParametersB, source, note? })",
+    )
+    .option("--json", "print the estimate as one JSON object")
+    .action((flags: PlanFlags) => {
+      io.exitCode = runPlan(flags, io);
+    });
+}
+
+function runPlan(flags: PlanFlags, io: CliIo): number {
+  const config = parseMoaConfig(flagsToConfig(flags), "moa plan options");
+  const promptTokens =
+    integerFlag(flags.promptTokens, "--prompt-tokens", 0) ?? DEFAULT_PROMPT_TOKENS;
+  const outputTokens = integerFlag(flags.outputTokens, "--output-tokens", 1);
+  const firstTokenMs = integerFlag(flags.firstTokenMs, "--first-token-ms", 0);
+  let tokensPerSecond: number | undefined;
+  if (flags.tokensPerSecond !== undefined) {
+    tokensPerSecond = Number(flags.tokensPerSecond);
+    if (!(Number.isFinite(tokensPerSecond) && tokensPerSecond > 0)) {
+      throw new CliError(
+        `--tokens-per-second must be a number > 0, got "${flags.tokensPerSecond}".`,
+      );
+    }
+  }
+  const prices = loadPriceTable(flags.prices);
+  const parameters = loadParameterTable(flags.parameters);
+  const estimate = estimatePlan({
+    config,
+    promptTokens,
+    ...(outputTokens !== undefined ? { outputTokens } : {}),
+    prices,
+    parameters,
+    latency: {
+      ...(firstTokenMs !== undefined ? { firstTokenMs } : {}),
+      ...(tokensPerSecond !== undefined ? { tokensPerSecond } : {}),
+    },
+  });
+  const models = [...new Set([...(config.layers > 1 ? config.proposers : []), config.aggregator])];
+  const budget = budgetVerdict(config, estimate);
+  if (flags.json) {
+    io.stdout(
+      `${JSON.stringify(
+        {
+          config: { ...config, description: undefined },
+          estimate,
+          budget,
+          prices: models.flatMap((model) => findPrice(model, prices) ?? []),
+          parameters: models.flatMap((model) => findParameters(model, parameters) ?? []),
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    return EXIT.ok;
+  }
+  io.stdout(`${formatPlan(config, estimate, io.color)}\n`);
+  for (const model of models) {
+    const price = findPrice(model, prices);
+    const size = findParameters(model, parameters);
+    io.stdout(
+      `  ${model}: ${
+        price
+          ? `$${price.inputPerMillion} / $${price.outputPerMillion} per 1M in/out (${price.source}, ${price.date})`
+          : "no price (cost unknown; add it with --prices)"
+      }; ${
+        size
+          ? `${size.activeParametersB}B active of ${size.totalParametersB}B (${size.source})`
+          : "no parameter count (TFLOPs unknown; add it with --parameters)"
+      }\n`,
+    );
+  }
+  if (budget) io.stdout(`${budget.message}\n`);
+  return EXIT.ok;
+}
+
+/** The plan as a per-layer table with totals and its assumptions. */
+export function formatPlan(
+  config: ResolvedMoaConfig,
+  estimate: PlanEstimate,
+  color = false,
+): string {
+  const table = new Table({
+    head: [
+      "layer",
+      "role",
+      "calls",
+      "input tokens",
+      "output tokens",
+      "cost $",
+      "TFLOPs",
+      "latency s",
+    ],
+    style: color ? {} : { head: [], border: [] },
+    colAligns: ["right", "left", "right", "right", "right", "right", "right", "right"],
+  });
+  const usd = (value: number | undefined) => (value === undefined ? "unknown" : value.toFixed(4));
+  const tflops = (value: number | undefined) =>
+    value === undefined ? "unknown" : value.toFixed(1);
+  for (const layer of estimate.layers) {
+    table.push([
+      layer.layer,
+      layer.role,
+      layer.calls,
+      layer.inputTokens,
+      layer.outputTokens,
+      usd(layer.costUsd),
+      tflops(layer.tflops),
+      (layer.latencyMs / 1000).toFixed(1),
+    ]);
+  }
+  table.push([
+    "total",
+    "",
+    estimate.calls,
+    estimate.inputTokens,
+    estimate.outputTokens,
+    usd(estimate.costUsd),
+    tflops(estimate.tflops),
+    (estimate.criticalPathMs / 1000).toFixed(1),
+  ]);
+  const { assumptions } = estimate;
+  const output = assumptions.outputIsUpperBound
+    ? `${assumptions.outputTokens} output tokens per call (the --max-tokens cap: an upper bound; pass --output-tokens for an expectation)`
+    : `${assumptions.outputTokens} output tokens per call`;
+  const lines = [
+    `Plan for one query: ${describeConfig({
+      proposers: [...config.proposers],
+      samples: config.samples,
+      aggregator: config.aggregator,
+      layers: config.layers,
+      aggregation: config.aggregation,
+    })}`,
+    `assumes ${assumptions.promptTokens} prompt tokens, ${output}, ${assumptions.firstTokenMs} ms to first token and ${assumptions.tokensPerSecond} tokens/s per call` +
+      (config.aggregation === "rank"
+        ? `, a ${assumptions.rankReplyTokens}-token ranker reply`
+        : ""),
+    table.toString(),
+    "cost at list prices; TFLOPs = Σ over layers of the largest call's 2 × active parameters × tokens (the paper's latency proxy); latency = Σ over layers of the slowest call",
+  ];
+  if (estimate.unpriced.length)
+    lines.push(`cost unknown for ${estimate.unpriced.join(", ")} (no price)`);
+  if (estimate.unknownParameters.length)
+    lines.push(`TFLOPs unknown for ${estimate.unknownParameters.join(", ")} (no parameter count)`);
+  for (const warning of estimate.contextWarnings) {
+    lines.push(
+      `context: layer ${warning.layer} ${warning.modelId} needs ~${warning.tokens} tokens, above its ${warning.contextWindow}-token window` +
+        (warning.layer > 1
+          ? " (the context guard will shorten its references; the estimate does not)"
+          : " (the prompt alone is too long for it)"),
+    );
+  }
+  return lines.join("\n");
+}
+
+function budgetVerdict(
+  config: ResolvedMoaConfig,
+  estimate: PlanEstimate,
+): { fits: boolean; message: string } | undefined {
+  const checks: string[] = [];
+  let fits = true;
+  const tokens = estimate.inputTokens + estimate.outputTokens;
+  if (config.maxRunTokens !== undefined) {
+    const ok = tokens <= config.maxRunTokens;
+    fits &&= ok;
+    checks.push(`${tokens} tokens ${ok ? "≤" : ">"} --budget-tokens ${config.maxRunTokens}`);
+  }
+  if (config.maxCostUsd !== undefined) {
+    if (estimate.costUsd === undefined) {
+      fits = false;
+      checks.push(
+        `cost unknown (no price for ${estimate.unpriced.join(", ")}): --budget-usd cannot be enforced`,
+      );
+    } else {
+      const ok = estimate.costUsd <= config.maxCostUsd;
+      fits &&= ok;
+      checks.push(
+        `$${estimate.costUsd.toFixed(4)} ${ok ? "≤" : ">"} --budget-usd ${config.maxCostUsd}`,
+      );
+    }
+  }
+  if (checks.length === 0) return undefined;
+  return { fits, message: `budget: ${fits ? "fits" : "does not fit"} (${checks.join("; ")})` };
+}

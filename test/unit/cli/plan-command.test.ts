@@ -1,0 +1,158 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CliIo } from "../../../src/cli/cli-io.js";
+import { runCli } from "../../../src/cli/main.js";
+
+async function moa(argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    stdout: (text) => void out.push(text),
+    stderr: (text) => void err.push(text),
+    env: {},
+    color: false,
+    exitCode: 0,
+  };
+  const code = await runCli(argv, io);
+  return { code, out: out.join(""), err: err.join("") };
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "moa-plan-unit-"));
+  await writeFile(
+    join(dir, "parameters.json"),
+    JSON.stringify([
+      {
+        provider: "openai",
+        model: "gpt-4o",
+        activeParametersB: 200,
+        totalParametersB: 200,
+        source: "my assumption",
+      },
+    ]),
+  );
+  await writeFile(
+    join(dir, "prices.json"),
+    JSON.stringify([
+      {
+        provider: "openai",
+        model: "my-model",
+        inputPerMillion: 1,
+        outputPerMillion: 1,
+        source: "mine",
+        date: "2025-01-01",
+      },
+    ]),
+  );
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("moa plan", () => {
+  it("estimates a query of the paper's MoA per layer without keys or calls", async () => {
+    const result = await moa([
+      "plan",
+      "--preset",
+      "moa",
+      "--prompt-tokens",
+      "100",
+      "--output-tokens",
+      "400",
+      "--json",
+    ]);
+    expect(result.code).toBe(0);
+    const plan = JSON.parse(result.out);
+    expect(
+      plan.estimate.layers.map((layer: { role: string; calls: number }) => [
+        layer.role,
+        layer.calls,
+      ]),
+    ).toEqual([
+      ["proposer", 6],
+      ["proposer", 6],
+      ["aggregator", 1],
+    ]);
+    expect(plan.estimate.calls).toBe(13);
+    expect(plan.estimate.costUsd).toBeGreaterThan(0);
+    expect(plan.estimate.tflops).toBeGreaterThan(0);
+    expect(plan.estimate.assumptions).toMatchObject({
+      promptTokens: 100,
+      outputTokens: 400,
+      outputIsUpperBound: false,
+    });
+    expect(plan.prices).toHaveLength(6);
+    expect(plan.parameters.every((row: { source: string }) => row.source.length > 0)).toBe(true);
+  });
+
+  it("prints a per-layer table, the sources of every price and count, and the assumptions", async () => {
+    const result = await moa(["plan", "--preset", "moa-lite"]);
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/Plan for one query: 2 layers: .* → Qwen1\.5-72B-Chat/);
+    expect(result.out).toContain(
+      "2048 output tokens per call (the --max-tokens cap: an upper bound",
+    );
+    expect(result.out).toMatch(/│ *total *│/);
+    expect(result.out).toContain("together.ai/pricing");
+    expect(result.out).toContain("2024-05-22");
+    expect(result.out).toContain("mistral.ai/news/mixtral-8x22b");
+  });
+
+  it("says what is unknown instead of guessing, and takes overrides", async () => {
+    const unknown = await moa(["plan", "--preset", "moa-gpt-4o", "--output-tokens", "100"]);
+    expect(unknown.out).toContain("TFLOPs unknown for openai:gpt-4o (no parameter count)");
+    const overridden = await moa([
+      "plan",
+      "--preset",
+      "moa-gpt-4o",
+      "--output-tokens",
+      "100",
+      "--parameters",
+      join(dir, "parameters.json"),
+      "--json",
+    ]);
+    expect(JSON.parse(overridden.out).estimate.tflops).toBeGreaterThan(0);
+    const custom = await moa([
+      "plan",
+      "--proposers",
+      "openai:my-model",
+      "--aggregator",
+      "openai:my-model",
+      "--layers",
+      "2",
+      "--prices",
+      join(dir, "prices.json"),
+      "--json",
+    ]);
+    expect(JSON.parse(custom.out).estimate.unpriced).toEqual([]);
+  });
+
+  it("checks the plan against --budget-usd", async () => {
+    const result = await moa(["plan", "--preset", "moa", "--budget-usd", "0.001"]);
+    expect(result.out).toMatch(/budget: does not fit \(\$[\d.]+ > --budget-usd 0\.001\)/);
+    const fits = await moa([
+      "plan",
+      "--preset",
+      "moa",
+      "--output-tokens",
+      "10",
+      "--budget-usd",
+      "5",
+    ]);
+    expect(fits.out).toMatch(/budget: fits/);
+  });
+
+  it.each<[string[], RegExp]>([
+    [["--prompt-tokens", "-3"], /--prompt-tokens must be a whole number ≥ 0/],
+    [["--output-tokens", "0"], /--output-tokens must be a whole number ≥ 1/],
+    [["--tokens-per-second", "fast"], /--tokens-per-second must be a number > 0/],
+    [["--layers", "0"], /--layers: must be ≥ 1/],
+  ])("rejects %j as a usage error", async (flags, message) => {
+    const result = await moa(["plan", ...flags]);
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(message);
+  });
+});

@@ -7,6 +7,11 @@ import { Command, CommanderError } from "commander";
 import { InvalidConfigError, MoaError, ModelSpecError } from "../errors/index.js";
 import { CliError, EXIT } from "./cli-error.js";
 import type { CliIo } from "./cli-io.js";
+import { registerAblateCommand } from "./ablate-command.js";
+import { registerPlanCommand } from "./plan-command.js";
+import { registerDemoCommand } from "./demo-command.js";
+import { registerEvalCommand } from "./eval-command.js";
+import { registerModelsCommand } from "./models-command.js";
 import { registerRunCommand } from "./run-command.js";
 import { registerSimCommand } from "./sim-command.js";
 
@@ -29,6 +34,11 @@ export function createProgram(io: CliIo): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerRunCommand(program, io);
   registerSimCommand(program, io);
+  registerEvalCommand(program, io);
+  registerAblateCommand(program, io);
+  registerPlanCommand(program, io);
+  registerModelsCommand(program, io);
+  registerDemoCommand(program, io);
   return program;
 }
 
@@ -86,6 +96,7 @@ export async function main(): Promise<void> {
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     color: process.stdout.isTTY === true && !process.env.NO_COLOR,
+    stderrIsTTY: process.stderr.isTTY === true,
     exitCode: 0,
   };
   process.exitCode = await runCli(process.argv.slice(2), io);

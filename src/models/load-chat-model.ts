@@ -1,6 +1,7 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { ChatOpenAI, type ChatOpenAIFields } from "@langchain/openai";
 import { ModelSpecError } from "../errors/model-spec-error.js";
+import { loadLocalChatModel } from "../local/load-local-chat-model.js";
 import { parseModelSpec } from "./parse-model-spec.js";
 import { PROVIDERS } from "./providers.js";
 
@@ -37,11 +38,14 @@ export const DEFAULT_TIMEOUT_MS = 120_000;
 
 /**
  * Turns a `"provider:model"` string into a chat model. Providers: `openai:`, `together:`,
- * `groq:`, `ollama:` (all through the OpenAI-compatible `ChatOpenAI` client). Any other
- * OpenAI-compatible server works through `openai:` and `OPENAI_BASE_URL`.
+ * `groq:`, `ollama:` (all through the OpenAI-compatible `ChatOpenAI` client), and `local:` (a
+ * GGUF file on the embedded node-llama-cpp engine: `local:<name>` from the model cache, or
+ * `local:/path/to/model.gguf`). Any other OpenAI-compatible server works through `openai:`
+ * and `OPENAI_BASE_URL`.
  *
  * Throws {@link ModelSpecError} for a malformed spec, an unknown provider, or a missing key
- * (the message names the variable to set). Never contacts the provider.
+ * (the message names the variable to set), and for a `local:` model that is not found or
+ * without node-llama-cpp installed. Never contacts the provider or loads a local model.
  *
  * @example
  * ```ts
@@ -52,10 +56,13 @@ export const DEFAULT_TIMEOUT_MS = 120_000;
 export function loadChatModel(spec: string, options: LoadChatModelOptions = {}): BaseChatModel {
   const { provider, model } = parseModelSpec(spec);
   if (provider === "local") {
-    throw new ModelSpecError({
-      spec,
-      reason: "unavailable",
-      message: `"${spec}": the embedded node-llama-cpp engine (local:) is not part of this version. Serve the GGUF with an OpenAI-compatible server (llama.cpp server, Ollama) and use "openai:" with OPENAI_BASE_URL or "ollama:".`,
+    // The embedded engine (node-llama-cpp, an optional peer): a cached model name or a GGUF
+    // path; the file loads on the first call. Reads MOA_MODELS_DIR and MOA_LOCAL_* from `env`.
+    return loadLocalChatModel(spec, model, {
+      // eslint-disable-next-line no-restricted-properties
+      env: options.env ?? process.env,
+      temperature: options.temperature,
+      maxTokens: options.maxTokens,
     });
   }
   const definition = PROVIDERS[provider];

@@ -6,6 +6,7 @@ import { messageText, usageFromMessage } from "../../models/usage.js";
 import { describeError, isControlFlowError } from "../control-flow.js";
 import type { BudgetSpend } from "../../errors/budget-exceeded-error.js";
 import { createCallSignal } from "../call-signal.js";
+import { expectAbortListeners } from "../expect-abort-listeners.js";
 import { modelCallConfig } from "../model-call-config.js";
 import type { TurnRegistry } from "../turn-coordinator.js";
 import type { PlanSource } from "../plan-source.js";
@@ -39,7 +40,12 @@ export function createProposeNode(
     config: LangGraphRunnableConfig,
   ): Promise<MoaStateUpdate> {
     const plan = getPlan(config);
-    const proposer = plan.proposerLayers[task.layer - 1]![task.proposerIndex]!;
+    const layer = plan.proposerLayers[task.layer - 1]!;
+    expectAbortListeners(
+      config.signal,
+      layer.reduce((branches, spec) => branches + spec.samples, 0),
+    );
+    const proposer = layer[task.proposerIndex]!;
     const slot = {
       layer: task.layer,
       proposerId: proposer.id,

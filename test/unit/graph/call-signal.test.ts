@@ -35,9 +35,7 @@ describe("createCallSignal", () => {
     expect(call.signal.aborted).toBe(false);
     vi.advanceTimersByTime(1);
     expect(call.signal.reason).toEqual(new Error("timeout after 50 ms"));
-    expect(call.reason()).toBe(
-      "timeout: the call did not finish within 50 ms (`callTimeoutMs`)",
-    );
+    expect(call.reason()).toBe("timeout: the call did not finish within 50 ms (`callTimeoutMs`)");
     call.dispose();
   });
 

@@ -1,0 +1,12 @@
+import { setMaxListeners } from "node:events";
+
+/**
+ * Process-wide settings of every benchmark process: tracing off (the benchmarks talk to loopback
+ * only), and no MaxListeners warning when a few hundred parallel `ChatOpenAI` calls each add an
+ * abort listener to shared signals.
+ */
+export function prepareBenchProcess(): void {
+  process.env.LANGSMITH_TRACING = "false";
+  process.env.LANGCHAIN_TRACING_V2 = "false";
+  setMaxListeners(1_000);
+}

@@ -57,5 +57,10 @@ export async function judgeAlpacaEvalPair(params: {
         "The judge reply has no top logprobs (`response_metadata.logprobs.content[0].top_logprobs`). Construct the judge with `logprobs: true, topLogprobs: 5, maxTokens: 1` (ALPACA_EVAL_JUDGE_SETTINGS).",
     });
   }
-  return { preference: preferenceFromLogprobs(reply.logprobs, { isSwitched }), isSwitched, reply, cached };
+  return {
+    preference: preferenceFromLogprobs(reply.logprobs, { isSwitched }),
+    isSwitched,
+    reply,
+    cached,
+  };
 }

@@ -11,7 +11,7 @@ import type { AblationStudyEvent, AblationStudyResult } from "../ablation/study-
 import { describeConfig } from "../ablation/results-table.js";
 import { PAPER_PROPOSERS } from "../presets/presets.js";
 import { startSimulator, type Simulator } from "../testing/simulator/index.js";
-import { loadParameterTable } from "./ablate-parameter-file.js";
+import { loadParameterTable, PARAMETER_FILE_HELP } from "./ablate-parameter-file.js";
 import { formatStudySummary } from "./ablate-summary.js";
 import { CliError, EXIT } from "./cli-error.js";
 import type { CliIo } from "./cli-io.js";
@@ -26,7 +26,7 @@ import {
   type Benchmark,
 } from "./eval-options.js";
 import { createProgressReporter, type ProgressReporter } from "./eval-progress.js";
-import { loadPriceTable } from "./price-file.js";
+import { loadPriceTable, PRICE_FILE_HELP } from "./price-file.js";
 import { simulatedEnvironment } from "./simulated-environment.js";
 
 interface AblateFlags {
@@ -107,14 +107,8 @@ export function registerAblateCommand(program: Command, io: CliIo): void {
     .option("--concurrency <n>", "instances (and judge calls) at once per variant (default 4)")
     .option("--temperature <t>", "sampling temperature of every call (default 0.7)")
     .option("--max-tokens <n>", "output token cap of every call (default 2048)")
-    .option(
-      "--prices <file>",
-      "JSON price rows that override the built-in table ({ provider, model, inputPerMillion, outputPerMillion, source, date })",
-    )
-    .option(
-      "--parameters <file>",
-      "JSON parameter rows that override the built-in table ({ provider?, model, activeParametersB, totalParametersB, source, note? })",
-    )
+    .option("--prices <file>", PRICE_FILE_HELP)
+    .option("--parameters <file>", PARAMETER_FILE_HELP)
     .option(
       "--cache <file>",
       "call cache shared by every variant (default: call-cache.jsonl in --out); point studies at one file to share calls between them",

@@ -3,6 +3,10 @@ import { z } from "zod";
 import { DEFAULT_PARAMETERS, type ParameterRow } from "../ablation/model-parameters.js";
 import { CliError } from "./cli-error.js";
 
+/** `--parameters <file>` help, for every command that takes the option. */
+export const PARAMETER_FILE_HELP =
+  "JSON parameter rows that override the built-in table ({ provider?, model, activeParametersB, totalParametersB, source, note? })";
+
 const ParameterRowSchema = z
   .object({
     provider: z.string().min(1).optional(),

@@ -1,11 +1,9 @@
 import { setMaxListeners } from "node:events";
-import { HumanMessage, type AIMessageChunk } from "@langchain/core/messages";
+import { HumanMessage } from "@langchain/core/messages";
 import type { Command } from "commander";
 import { configToParams } from "../config/config-to-params.js";
 import { parseMoaConfig } from "../config/moa-config.js";
 import { createMixtureOfAgents } from "../graph/create-mixture-of-agents.js";
-import type { MoaCallMetadata } from "../graph/model-call-config.js";
-import { isProposalEvent } from "../graph/stream-events.js";
 import {
   DEMO_AGGREGATOR,
   DEMO_PROPOSERS,
@@ -15,13 +13,12 @@ import {
 import type { LocalModelStats } from "../local/local-model-types.js";
 import { disposeLocalModels, localEngineStartMs, localModelStats } from "../local/local-models.js";
 import { LOCAL_ENVIRONMENT, modelsDirectory } from "../local/models-directory.js";
-import { loadChatModel, messageText } from "../models/index.js";
+import { loadChatModel } from "../models/index.js";
 import type { PriceRow } from "../models/price-table.js";
-import type { MoaState } from "../state/moa-state.js";
 import { CliError, EXIT } from "./cli-error.js";
 import type { CliIo } from "./cli-io.js";
-import { formatRunSummary } from "./format-run-summary.js";
 import { summarizeRun } from "./run-summary.js";
+import { consumeRunStream, printAnswerAndSummary } from "./stream-run-output.js";
 
 /** The demo's question when none is given. */
 export const DEMO_PROMPT = "Why would several language models answer better than one?";
@@ -140,34 +137,16 @@ async function runDemo(prompt: string, flags: DemoFlags, io: CliIo): Promise<num
     const graph = createMixtureOfAgents(
       configToParams(config, (spec, sampling) => loadChatModel(spec, { env, ...sampling }), prices),
     ).compile();
-    let state: MoaState | undefined;
-    let streamed = false;
     const stream = await graph.stream(
       { messages: [new HumanMessage(prompt)] },
       { streamMode: ["messages", "custom", "values"] },
     );
-    for await (const [mode, chunk] of stream as AsyncIterable<[string, unknown]>) {
-      if (mode === "values") state = chunk as MoaState;
-      else if (mode === "messages" && !flags.json) {
-        const [message, metadata] = chunk as [AIMessageChunk, Partial<MoaCallMetadata>];
-        if (metadata.moa_role === "aggregator" || metadata.moa_role === "ranker") {
-          const text = messageText(message);
-          if (text) {
-            io.stdout(text);
-            streamed = true;
-          }
-        }
-      } else if (mode === "custom" && !flags.json && isProposalEvent(chunk)) {
-        if (chunk.type === "proposal-end" && chunk.status === "error") {
-          io.stderr(
-            `! layer ${chunk.layer} ${chunk.proposerId}#${chunk.sample} failed: ${chunk.error}\n`,
-          );
-        }
-      }
-    }
+    const run = await consumeRunStream(stream, io, {
+      json: flags.json === true,
+      answerRoles: ["aggregator", "ranker"],
+    });
     const wallTimeMs = performance.now() - started;
-    const final = state!;
-    const answer = messageText(final.messages.at(-1)!);
+    const { final, answer } = run;
     const summary = summarizeRun(final, config, prices, wallTimeMs);
     const engine = await localModelStats();
     if (flags.json) {
@@ -188,9 +167,7 @@ async function runDemo(prompt: string, flags: DemoFlags, io: CliIo): Promise<num
       );
       return EXIT.ok;
     }
-    if (!streamed) io.stdout(answer);
-    io.stdout("\n\n");
-    io.stdout(`${formatRunSummary(summary, { color: io.color })}\n`);
+    printAnswerAndSummary(io, run, summary);
     io.stdout(`${describeEngine(engine, localEngineStartMs())}\n`);
     if (toySpecs.length > 0) {
       io.stdout("(toy weights: the text above is a fixed table's output, not an answer)\n");

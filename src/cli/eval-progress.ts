@@ -1,6 +1,6 @@
-import { SingleBar } from "cli-progress";
 import type { StageProgress } from "../eval/stages/stage-progress.js";
 import type { CliIo } from "./cli-io.js";
+import { createStderrBar } from "./stderr-progress-bar.js";
 
 /** Shows a stage's progress on stderr; `stop()` before printing anything else. */
 export interface ProgressReporter {
@@ -26,26 +26,10 @@ export function stderrIsTerminal(io: CliIo): boolean {
 }
 
 function barReporter(io: CliIo): ProgressReporter {
-  // The bar writes through `io.stderr` like every other message; cursor moves are plain escape
-  // sequences, so a stream-shaped wrapper is all cli-progress needs.
-  const stream = {
-    isTTY: true,
-    get columns() {
-      return process.stderr.columns ?? 100;
-    },
-    write(chunk: string | Uint8Array) {
-      io.stderr(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
-      return true;
-    },
-  } as unknown as NodeJS.WritableStream;
-  const bar = new SingleBar({
-    stream,
-    format:
-      "{stage} [{bar}] {value}/{total} | ETA {etaText} | {costText} | {failed} failed{cachedText}",
-    barsize: 30,
-    hideCursor: true,
-    clearOnComplete: false,
-  });
+  const bar = createStderrBar(
+    io,
+    "{stage} [{bar}] {value}/{total} | ETA {etaText} | {costText} | {failed} failed{cachedText}",
+  );
   let started = false;
   return {
     onProgress(progress) {

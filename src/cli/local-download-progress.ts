@@ -1,7 +1,7 @@
-import { SingleBar } from "cli-progress";
 import type { PullProgress } from "../local/pull-model.js";
 import type { CliIo } from "./cli-io.js";
 import { formatDuration, stderrIsTerminal } from "./eval-progress.js";
+import { createStderrBar } from "./stderr-progress-bar.js";
 
 /** Shows a download's progress on stderr; `stop()` before printing anything else. */
 export interface DownloadProgressReporter {
@@ -42,23 +42,10 @@ export function createDownloadProgressReporter(
     };
   };
   if (stderrIsTerminal(io)) {
-    const stream = {
-      isTTY: true,
-      get columns() {
-        return process.stderr.columns ?? 100;
-      },
-      write(chunk: string | Uint8Array) {
-        io.stderr(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
-        return true;
-      },
-    } as unknown as NodeJS.WritableStream;
-    const bar = new SingleBar({
-      stream,
-      format: `${label} [{bar}] {percentage}% | {size} | {speed} | ETA {eta}{resumed}`,
-      barsize: 30,
-      hideCursor: true,
-      clearOnComplete: false,
-    });
+    const bar = createStderrBar(
+      io,
+      `${label} [{bar}] {percentage}% | {size} | {speed} | ETA {eta}{resumed}`,
+    );
     let started = false;
     return {
       onProgress(progress) {

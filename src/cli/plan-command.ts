@@ -5,12 +5,12 @@ import { findParameters } from "../ablation/model-parameters.js";
 import { describeConfig } from "../ablation/results-table.js";
 import { parseMoaConfig, type ResolvedMoaConfig } from "../config/moa-config.js";
 import { findPrice } from "../models/price-table.js";
-import { loadParameterTable } from "./ablate-parameter-file.js";
+import { loadParameterTable, PARAMETER_FILE_HELP } from "./ablate-parameter-file.js";
 import { CliError, EXIT } from "./cli-error.js";
 import type { CliIo } from "./cli-io.js";
 import { integerFlag } from "./eval-options.js";
 import { addModelOptions, flagsToConfig, type ModelFlags } from "./model-options.js";
-import { loadPriceTable } from "./price-file.js";
+import { loadPriceTable, PRICE_FILE_HELP } from "./price-file.js";
 
 interface PlanFlags extends ModelFlags {
   promptTokens?: string;
@@ -51,14 +51,8 @@ export function registerPlanCommand(program: Command, io: CliIo): void {
       "assumed decoding speed of every model, for the latency estimate (default 50)",
     )
     .option("--first-token-ms <ms>", "assumed time to first token of every call (default 500)")
-    .option(
-      "--prices <file>",
-      "JSON price rows that override the built-in table ({ provider, model, inputPerMillion, outputPerMillion, source, date })",
-    )
-    .option(
-      "--parameters <file>",
-      "JSON parameter rows that override the built-in table ({ provider?, model, activeParametersB, totalParametersB, source, note? })",
-    )
+    .option("--prices <file>", PRICE_FILE_HELP)
+    .option("--parameters <file>", PARAMETER_FILE_HELP)
     .option("--json", "print the estimate as one JSON object")
     .action((flags: PlanFlags) => {
       io.exitCode = runPlan(flags, io);

@@ -3,6 +3,10 @@ import { z } from "zod";
 import { DEFAULT_PRICES, type PriceRow } from "../models/price-table.js";
 import { CliError } from "./cli-error.js";
 
+/** `--prices <file>` help, for every command that takes the option. */
+export const PRICE_FILE_HELP =
+  "JSON price rows that override the built-in table ({ provider, model, inputPerMillion, outputPerMillion, source, date })";
+
 const PriceRowSchema = z.object({
   provider: z.string().min(1),
   model: z.string().min(1),

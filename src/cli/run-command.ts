@@ -1,23 +1,20 @@
 import { setMaxListeners } from "node:events";
-import { HumanMessage, type AIMessageChunk } from "@langchain/core/messages";
+import { HumanMessage } from "@langchain/core/messages";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import type { Command } from "commander";
 import { configToParams } from "../config/config-to-params.js";
 import { parseMoaConfig, type ResolvedMoaConfig } from "../config/moa-config.js";
 import { createMixtureOfAgents } from "../graph/create-mixture-of-agents.js";
-import type { MoaCallMetadata } from "../graph/model-call-config.js";
-import { isProposalEvent } from "../graph/stream-events.js";
-import { loadChatModel, messageText, type ProviderEnvironment } from "../models/index.js";
+import { loadChatModel, type ProviderEnvironment } from "../models/index.js";
 import type { PriceRow } from "../models/price-table.js";
-import { loadPriceTable } from "./price-file.js";
-import type { MoaState } from "../state/moa-state.js";
+import { loadPriceTable, PRICE_FILE_HELP } from "./price-file.js";
 import { startSimulator, type Simulator } from "../testing/simulator/index.js";
 import { ThreadStore, checkpointPath } from "./checkpoint-store.js";
 import { CliError, EXIT } from "./cli-error.js";
 import type { CliIo } from "./cli-io.js";
-import { formatRunSummary } from "./format-run-summary.js";
 import { addModelOptions, flagsToConfig, type ModelFlags } from "./model-options.js";
 import { summarizeRun } from "./run-summary.js";
+import { consumeRunStream, printAnswerAndSummary } from "./stream-run-output.js";
 import { simulatedEnvironment } from "./simulated-environment.js";
 
 interface OutputFlags {
@@ -47,10 +44,7 @@ export function registerRunCommand(program: Command, io: CliIo): void {
       "--checkpoint-db <path>",
       "SQLite file for --thread (default: $MOA_CHECKPOINT_DB or ~/.local/state/langgraph-moa/checkpoints.sqlite)",
     )
-    .option(
-      "--prices <file>",
-      "JSON price rows that override the built-in table ({ provider, model, inputPerMillion, outputPerMillion, source, date })",
-    )
+    .option("--prices <file>", PRICE_FILE_HELP)
     .option("--json", "print one JSON object (answer, proposals, usage, …) instead of text")
     .option(
       "--simulate",
@@ -183,8 +177,6 @@ async function streamRun(
   prices: readonly PriceRow[],
 ): Promise<number> {
   const started = performance.now();
-  let state: MoaState | undefined;
-  let streamedAnswer = false;
   const stream = await graph.stream(input, {
     streamMode: ["messages", "custom", "values"],
     ...(flags.thread
@@ -196,33 +188,12 @@ async function streamRun(
         }
       : {}),
   });
-  for await (const [mode, chunk] of stream as AsyncIterable<[string, unknown]>) {
-    if (mode === "values") state = chunk as MoaState;
-    else if (mode === "messages" && !flags.json) {
-      const [message, metadata] = chunk as [AIMessageChunk, Partial<MoaCallMetadata>];
-      if (metadata.moa_role === "aggregator") {
-        const text = messageText(message);
-        if (text) {
-          io.stdout(text);
-          streamedAnswer = true;
-        }
-      }
-    } else if (
-      mode === "custom" &&
-      !flags.json &&
-      isProposalEvent(chunk) &&
-      chunk.type === "proposal-end"
-    ) {
-      if (chunk.status === "error") {
-        io.stderr(
-          `! layer ${chunk.layer} ${chunk.proposerId}#${chunk.sample} failed: ${chunk.error}\n`,
-        );
-      }
-    }
-  }
+  const run = await consumeRunStream(stream, io, {
+    json: flags.json === true,
+    answerRoles: ["aggregator"],
+  });
   const wallTimeMs = performance.now() - started;
-  const final = state!;
-  const answer = messageText(final.messages.at(-1)!);
+  const { final, answer } = run;
   const summary = summarizeRun(final, config, prices, wallTimeMs);
   if (flags.json) {
     io.stdout(
@@ -248,9 +219,7 @@ async function streamRun(
     );
     return EXIT.ok;
   }
-  if (!streamedAnswer) io.stdout(answer);
-  io.stdout("\n\n");
-  io.stdout(`${formatRunSummary(summary, { color: io.color })}\n`);
+  printAnswerAndSummary(io, run, summary);
   return EXIT.ok;
 }
 

@@ -1,7 +1,8 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
 import { messageText, usageFromMessage } from "../models/usage.js";
-import { modelName } from "../models/model-name.js";
+import { isChatModel, modelName } from "../models/model-name.js";
+import { InvalidArgumentError } from "../errors/index.js";
 import type { Usage } from "../state/index.js";
 import { contentHash } from "./content-hash.js";
 import type { JudgmentCache } from "./stages/judgment-cache.js";
@@ -43,6 +44,17 @@ export interface JudgeCallResult {
   cached: boolean;
   /** The content hash of the request (judge identity + settings + messages). */
   cacheKey: string;
+}
+
+/** Throws an {@link InvalidArgumentError} unless a `judge` option is a LangChain chat model. */
+export function checkJudgeModel(judge: unknown): void {
+  if (!isChatModel(judge)) {
+    throw new InvalidArgumentError({
+      parameter: "judge",
+      value: typeof judge,
+      message: "must be a LangChain chat model.",
+    });
+  }
 }
 
 /**

@@ -8,6 +8,7 @@ import type { BaseLanguageModelInput } from "@langchain/core/language_models/bas
 import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
 import { AIMessage, AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
 import { ChatGenerationChunk, type ChatResult } from "@langchain/core/outputs";
+import { sleep } from "../utils/abortable-sleep.js";
 import { CallRecorder, type ConcurrencyProbe, type RecordedCall } from "./call-recorder.js";
 
 // The config of the call in progress: chat models only see call options in `_generate`, and
@@ -188,19 +189,4 @@ function usageOf(messages: BaseMessage[], text: string) {
   );
   const output_tokens = words(text);
   return { input_tokens, output_tokens, total_tokens: input_tokens + output_tokens };
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

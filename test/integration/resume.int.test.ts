@@ -67,12 +67,17 @@ describe("durable threads: kill -9 mid-layer, then `moa resume`", () => {
       try {
         const db = new Database(database, { readonly: true, fileMustExist: true });
         try {
-          const row = db
-            .prepare(
-              "SELECT count(*) AS n FROM writes WHERE thread_id = ? AND channel = 'proposals'",
-            )
-            .get("t1") as { n: number };
-          return row.n >= 2;
+          // The turn node's reset also writes `proposals`: wait for both fast proposers' own
+          // writes, identified by their content.
+          const written = (proposer: string) =>
+            (
+              db
+                .prepare(
+                  "SELECT count(*) AS n FROM writes WHERE thread_id = ? AND channel = 'proposals' AND instr(CAST(value AS TEXT), ?) > 0",
+                )
+                .get("t1", `"proposerId":"${proposer}"`) as { n: number }
+            ).n > 0;
+          return written("fast1") && written("fast2");
         } finally {
           db.close();
         }

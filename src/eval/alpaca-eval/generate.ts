@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from "../../errors/index.js";
-import type { GenerationResult } from "../generation.js";
+import { checkGenerationResult, generationSpend, type GenerationResult } from "../generation.js";
 import { createJsonListStore } from "../stages/stage-store.js";
 import {
   pickStageOptions,
@@ -83,14 +83,7 @@ export async function generateAlpacaEval(
     store: createJsonListStore(params.out),
     isCurrent: (output) => output.generator === params.generator,
     execute: async (instance, { signal }) => {
-      const result = await params.generate(instance, { signal });
-      if (typeof result?.output !== "string") {
-        throw new InvalidArgumentError({
-          parameter: "generate",
-          value: result,
-          message: "must resolve to `{ output: string }`.",
-        });
-      }
+      const result = checkGenerationResult(await params.generate(instance, { signal }));
       return {
         record: {
           instruction: instance.instruction,
@@ -98,8 +91,7 @@ export async function generateAlpacaEval(
           generator: params.generator,
           dataset: instance.dataset,
         },
-        ...(result.usage ? { usage: result.usage } : {}),
-        ...(result.costUsd !== undefined ? { costUsd: result.costUsd } : {}),
+        ...generationSpend(result),
       };
     },
   });

@@ -1,6 +1,6 @@
-import { readFile } from "node:fs/promises";
 import { vendoredDataPath } from "../data-directory.js";
 import { EvalDataError } from "../eval-data-error.js";
+import { readTextFile } from "../io/read-text-file.js";
 import type { JudgeMessage } from "../judge-call.js";
 import { pythonStrip } from "../python/strip.js";
 
@@ -19,11 +19,7 @@ export interface AlpacaEvalPromptFields {
  */
 export async function loadAlpacaEvalJudgeTemplate(path?: string): Promise<string> {
   const file = path ?? vendoredDataPath("alpaca_eval", "judge", "alpaca_eval_clf.txt");
-  try {
-    return await readFile(file, "utf8");
-  } catch (error) {
-    throw new EvalDataError({ file, message: "cannot be read", cause: error });
-  }
+  return readTextFile(file);
 }
 
 /**

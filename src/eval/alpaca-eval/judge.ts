@@ -1,6 +1,6 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { InvalidArgumentError } from "../../errors/index.js";
-import { isChatModel } from "../../models/model-name.js";
+import { checkJudgeModel } from "../judge-call.js";
 import { openJudgeCache, type JudgeCacheOption } from "../judge-cache-option.js";
 import { createJsonListStore } from "../stages/stage-store.js";
 import {
@@ -76,13 +76,7 @@ interface Pair {
 export async function judgeAlpacaEval(
   params: JudgeAlpacaEvalParams,
 ): Promise<StageSummary<AlpacaEvalAnnotation>> {
-  if (!isChatModel(params.judge)) {
-    throw new InvalidArgumentError({
-      parameter: "judge",
-      value: typeof params.judge,
-      message: "must be a LangChain chat model.",
-    });
-  }
+  checkJudgeModel(params.judge);
   const fields = params.judge as unknown as { logprobs?: unknown };
   if ("logprobs" in fields && fields.logprobs !== true) {
     throw new InvalidArgumentError({

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from "../../errors/index.js";
-import type { GenerationResult } from "../generation.js";
+import { checkGenerationResult, generationSpend, type GenerationResult } from "../generation.js";
 import { createJsonlStore } from "../stages/stage-store.js";
 import {
   pickStageOptions,
@@ -57,18 +57,10 @@ export async function generateFlask(
     recordId: (answer) => String(answer.question_id),
     store: createJsonlStore(params.out),
     execute: async (instance, { signal }) => {
-      const result = await params.generate(instance, { signal });
-      if (typeof result?.output !== "string") {
-        throw new InvalidArgumentError({
-          parameter: "generate",
-          value: result,
-          message: "must resolve to `{ output: string }`.",
-        });
-      }
+      const result = checkGenerationResult(await params.generate(instance, { signal }));
       return {
         record: { question_id: instance.idx, text: result.output },
-        ...(result.usage ? { usage: result.usage } : {}),
-        ...(result.costUsd !== undefined ? { costUsd: result.costUsd } : {}),
+        ...generationSpend(result),
       };
     },
   });

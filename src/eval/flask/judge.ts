@@ -1,7 +1,5 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { InvalidArgumentError } from "../../errors/index.js";
-import { isChatModel } from "../../models/model-name.js";
-import { invokeJudge } from "../judge-call.js";
+import { checkJudgeModel, invokeJudge } from "../judge-call.js";
 import { openJudgeCache, type JudgeCacheOption } from "../judge-cache-option.js";
 import { createJsonlStore } from "../stages/stage-store.js";
 import {
@@ -67,13 +65,7 @@ interface Match {
  * ```
  */
 export async function judgeFlask(params: JudgeFlaskParams): Promise<StageSummary<FlaskReview>> {
-  if (!isChatModel(params.judge)) {
-    throw new InvalidArgumentError({
-      parameter: "judge",
-      value: typeof params.judge,
-      message: "must be a LangChain chat model.",
-    });
-  }
+  checkJudgeModel(params.judge);
   const [answers, instances, skills, prompt, cache] = await Promise.all([
     typeof params.answers === "string"
       ? readFlaskAnswers(params.answers)

@@ -1,18 +1,13 @@
-import { readFile } from "node:fs/promises";
 import { parse } from "csv-parse/sync";
 import { EvalDataError } from "../eval-data-error.js";
+import { readTextFile } from "./read-text-file.js";
 
 /**
  * Reads a CSV file with a header row into one object per row (all values as strings). An empty
  * first header cell — pandas' unnamed index column — is kept under the key `""`.
  */
 export async function readCsv(file: string): Promise<Record<string, string>[]> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    throw new EvalDataError({ file, message: "cannot be read", cause: error });
-  }
+  const text = await readTextFile(file);
   try {
     return parse(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
   } catch (error) {

@@ -1,5 +1,5 @@
-import { readFile } from "node:fs/promises";
 import { EvalDataError } from "../eval-data-error.js";
+import { readTextFile } from "./read-text-file.js";
 import { writeFileAtomic } from "./write-file-atomic.js";
 
 /**
@@ -7,12 +7,7 @@ import { writeFileAtomic } from "./write-file-atomic.js";
  * for missing preferences, are read as `null`.
  */
 export async function readJson<T = unknown>(file: string): Promise<T> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    throw new EvalDataError({ file, message: "cannot be read", cause: error });
-  }
+  const text = await readTextFile(file);
   try {
     return JSON.parse(text) as T;
   } catch (error) {

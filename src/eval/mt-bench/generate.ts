@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { AIMessage, HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { InvalidArgumentError } from "../../errors/index.js";
 import type { Usage } from "../../state/index.js";
-import type { GenerationResult } from "../generation.js";
+import { checkGenerationResult, type GenerationResult } from "../generation.js";
 import { createJsonlStore } from "../stages/stage-store.js";
 import {
   pickStageOptions,
@@ -105,13 +105,7 @@ export async function generateMtBench(
           temperature,
           signal,
         });
-        if (typeof result?.output !== "string") {
-          throw new InvalidArgumentError({
-            parameter: "generate",
-            value: result,
-            message: "must resolve to `{ output: string }`.",
-          });
-        }
+        checkGenerationResult(result);
         messages.push(new AIMessage(result.output));
         turns.push(result.output);
         if (result.usage) {

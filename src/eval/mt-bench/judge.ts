@@ -1,7 +1,6 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { InvalidArgumentError } from "../../errors/index.js";
-import { isChatModel, modelName } from "../../models/model-name.js";
-import { invokeJudge } from "../judge-call.js";
+import { modelName } from "../../models/model-name.js";
+import { checkJudgeModel, invokeJudge } from "../judge-call.js";
 import { openJudgeCache, type JudgeCacheOption } from "../judge-cache-option.js";
 import { createJsonlStore } from "../stages/stage-store.js";
 import {
@@ -65,13 +64,7 @@ interface Match {
 export async function judgeMtBench(
   params: JudgeMtBenchParams,
 ): Promise<StageSummary<MtBenchJudgment>> {
-  if (!isChatModel(params.judge)) {
-    throw new InvalidArgumentError({
-      parameter: "judge",
-      value: typeof params.judge,
-      message: "must be a LangChain chat model.",
-    });
-  }
+  checkJudgeModel(params.judge);
   const [answers, questions, judgePrompts, referenceAnswers, cache] = await Promise.all([
     typeof params.answers === "string"
       ? readMtBenchAnswers(params.answers)

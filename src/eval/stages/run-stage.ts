@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from "../../errors/index.js";
 import type { Usage } from "../../state/index.js";
+import { sleep } from "../../utils/abortable-sleep.js";
 import {
   backoffDelayMs,
   isRateLimitError,
@@ -287,21 +288,6 @@ export async function runStage<I, R>(params: RunStageParams<I, R>): Promise<Stag
     path: params.store.path,
     failuresPath: params.store.failuresPath,
   };
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 /** The run controls every benchmark stage accepts (see {@link RunStageParams}). */

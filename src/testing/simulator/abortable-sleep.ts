@@ -1,3 +1,5 @@
+import { sleep } from "../../utils/abortable-sleep.js";
+
 /**
  * Waits `ms` milliseconds, or less if `signal` aborts first. Resolves `true` when the full time
  * elapsed and `false` when it was cut short; never rejects, so a cancelled request never leaves
@@ -11,17 +13,10 @@
 export function abortableSleep(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
   if (ms <= 0) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve(true);
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
+  return sleep(ms, signal).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**

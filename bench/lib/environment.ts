@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { setMaxListeners } from "node:events";
 
 /**
@@ -9,4 +10,7 @@ export function prepareBenchProcess(): void {
   process.env.LANGSMITH_TRACING = "false";
   process.env.LANGCHAIN_TRACING_V2 = "false";
   setMaxListeners(1_000);
+  // What the `moa` CLI and the deployed graph do (see src/cli/main.ts): measure it with
+  // MOA_BENCH_ZOD_JITLESS=1.
+  if (process.env.MOA_BENCH_ZOD_JITLESS === "1") z.config({ jitless: true });
 }

@@ -43,13 +43,11 @@ export interface LayerBudget {
   criticalPathMs: number;
 }
 
-/** The budget of one graph run (one query). */
-export interface RunBudgetAnalysis {
-  calls: CallBudget[];
-  layers: LayerBudget[];
+/** Totals of one query's budget, measured ({@link RunBudgetAnalysis}) or planned (`PlanEstimate`). */
+export interface BudgetTotals {
   inputTokens: number;
   outputTokens: number;
-  /** USD of the run; `undefined` when any call has no price. */
+  /** USD of the query; `undefined` when any call has no price. */
   costUsd?: number;
   /** USD of the calls with a known price. */
   pricedCostUsd: number;
@@ -59,8 +57,14 @@ export interface RunBudgetAnalysis {
   tflops?: number;
   /** Models without a parameter count. */
   unknownParameters: string[];
-  /** Σ over layers of the layer latency. */
+  /** Σ over layers of the layer latency (the slowest call of each layer). */
   criticalPathMs: number;
+}
+
+/** The budget of one graph run (one query). */
+export interface RunBudgetAnalysis extends BudgetTotals {
+  calls: CallBudget[];
+  layers: LayerBudget[];
   /** Calls answered from the cache. */
   cachedCalls: number;
 }

@@ -1,3 +1,4 @@
+import type { BudgetTotals } from "./budget-analysis.js";
 import { costOf } from "../budget/estimate-run.js";
 import { knownContextWindow } from "../context/context-windows.js";
 import {
@@ -89,20 +90,9 @@ export interface PlannedLayer {
 }
 
 /** A pre-flight estimate of one query (one MoA run). */
-export interface PlanEstimate {
+export interface PlanEstimate extends BudgetTotals {
   layers: PlannedLayer[];
   calls: number;
-  inputTokens: number;
-  outputTokens: number;
-  /** `undefined` when a model has no price. */
-  costUsd?: number;
-  pricedCostUsd: number;
-  unpriced: string[];
-  /** Σ over layers of the layer TFLOPs; `undefined` when a parameter count is unknown. */
-  tflops?: number;
-  unknownParameters: string[];
-  /** Σ over layers of the slowest call. */
-  criticalPathMs: number;
   /**
    * Calls whose prompt plus answer would not fit the model's known context window: the context
    * guard will shorten their references (or, for layer 1, the provider will refuse the prompt).

@@ -16,8 +16,8 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { CliIo } from "../../src/cli/cli-io.js";
 import { runCli } from "../../src/cli/main.js";
+import { captureCliIo } from "../support/cli-io.js";
 import { ModelDownloadError } from "../../src/local/model-download-error.js";
 import { pullModel } from "../../src/local/pull-model.js";
 import { createToyModel } from "../../src/local/toy-model.js";
@@ -259,18 +259,7 @@ describe("pullModel", () => {
 });
 
 describe("moa models pull", () => {
-  function io(env: Record<string, string>) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const value: CliIo = {
-      stdout: (text) => void out.push(text),
-      stderr: (text) => void err.push(text),
-      env,
-      color: false,
-      exitCode: 0,
-    };
-    return { io: value, out: () => out.join(""), err: () => err.join("") };
-  }
+  const io = captureCliIo;
 
   it("downloads from $MOA_HUB_URL into $MOA_MODELS_DIR with progress, then lists it", async () => {
     const env = { MOA_MODELS_DIR: directory, MOA_HUB_URL: hubUrl };

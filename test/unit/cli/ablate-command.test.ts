@@ -2,27 +2,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CliIo } from "../../../src/cli/cli-io.js";
-import { runCli } from "../../../src/cli/main.js";
+import { runCapturedCli } from "../../support/cli-io.js";
 
-function io(env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const value: CliIo = {
-    stdout: (text) => void out.push(text),
-    stderr: (text) => void err.push(text),
-    env,
-    color: false,
-    exitCode: 0,
-  };
-  return { io: value, out: () => out.join(""), err: () => err.join("") };
-}
-
-async function moa(argv: string[], env: Record<string, string> = {}) {
-  const cli = io(env);
-  const code = await runCli(argv, cli.io);
-  return { code, out: cli.out(), err: cli.err() };
-}
+const moa = runCapturedCli;
 
 let dir: string;
 const file = (name: string) => join(dir, name);

@@ -2,23 +2,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { CliIo } from "../../../src/cli/cli-io.js";
 import { createDownloadProgressReporter } from "../../../src/cli/local-download-progress.js";
 import { runCli } from "../../../src/cli/main.js";
 import { createToyModel } from "../../../src/local/toy-model.js";
+import { captureCliIo } from "../../support/cli-io.js";
 
-function io(env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const value: CliIo = {
-    stdout: (text) => void out.push(text),
-    stderr: (text) => void err.push(text),
-    env,
-    color: false,
-    exitCode: 0,
-  };
-  return { io: value, out: () => out.join(""), err: () => err.join("") };
-}
+const io = captureCliIo;
 
 let cache: string;
 beforeEach(() => {

@@ -28,6 +28,7 @@ export {
   parseRankReply,
 } from "./prompts/index.js";
 export {
+  MoaInputSchema,
   MoaStateSchema,
   compareProposals,
   reduceProposals,

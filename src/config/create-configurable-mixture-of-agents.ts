@@ -54,6 +54,8 @@ export function createConfigurableMixtureOfAgents({
     finalNodes: ["synthesize", "rank"],
     streamProposerTokens,
     contextSchema: MoaConfigSchema,
+    // Deployments: Studio shows the state, input and context forms from these schemas.
+    stateSchemaForStudio: true,
   });
 }
 

@@ -15,4 +15,9 @@ export type {
   AggregatorFallbackRecord,
   Ranking,
 } from "./aggregation.js";
-export { MoaStateSchema, type MoaState, type MoaStateUpdate } from "./moa-state.js";
+export {
+  MoaInputSchema,
+  MoaStateSchema,
+  type MoaState,
+  type MoaStateUpdate,
+} from "./moa-state.js";

@@ -2,7 +2,8 @@ import type { BaseMessage } from "@langchain/core/messages";
 import { MessagesZodMeta, type Messages } from "@langchain/langgraph";
 // `ReducedZodChannel` and `Messages` are named here so the declaration emitter can spell the
 // schema's type through public entry points.
-import { registry, type ReducedZodChannel } from "@langchain/langgraph/zod";
+import type { StateDefinition } from "@langchain/langgraph";
+import { registry, schemaMetaRegistry, type ReducedZodChannel } from "@langchain/langgraph/zod";
 import { z } from "zod";
 import { AggregationSchema, type Aggregation } from "./aggregation.js";
 import {
@@ -40,6 +41,26 @@ export const MoaStateSchema = z.object({
   usage: UsageSchema.optional().describe("Token totals of this turn, proposers and aggregator."),
   turnId: z.string().optional().describe("Id of the current turn (keys in-process coordination)."),
 });
+
+/**
+ * What a run accepts as input: any part of the state, each field in the shape its reducer
+ * takes (so `messages` accepts message-likes). In practice `{ messages }`: a turn resets every
+ * other field. The same schema LangGraph derives for a zod state's input.
+ */
+export const MoaInputSchema: z.ZodObject = (
+  schemaMetaRegistry.getExtendedChannelSchemas(MoaStateSchema, {
+    withReducerSchema: true,
+  }) as z.ZodObject
+).partial();
+
+/**
+ * The channels of {@link MoaStateSchema} (its reducers and defaults), as LangGraph derives
+ * them from the schema. A graph built on these instead of on the schema itself has the same
+ * state, without LangGraph's validation of every node write against the schema.
+ */
+export function moaStateChannels(): StateDefinition {
+  return schemaMetaRegistry.getChannelsForSchema(MoaStateSchema);
+}
 
 /** The value of a Mixture-of-Agents graph's state. */
 export interface MoaState {

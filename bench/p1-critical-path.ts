@@ -9,6 +9,7 @@ import { performance } from "node:perf_hooks";
 import { createMixtureOfAgents } from "../src/index.js";
 import { prepareBenchProcess } from "./lib/environment.js";
 import { benchInput, sequentialMoa } from "./lib/moa-fixtures.js";
+import { createMinimalMoaGraph } from "./lib/minimal-moa-graph.js";
 import { benchCommand, runIfMain, type Benchmark, type BenchReport } from "./lib/report.js";
 import { proposerNames, simulatedModel } from "./lib/simulated-models.js";
 import { startSimulatorProcess } from "./lib/simulator-process.js";
@@ -33,6 +34,9 @@ const benchmark: Benchmark = {
       const proposers = names.map((name) => simulatedModel(sim.url, name));
       const aggregator = simulatedModel(sim.url, "aggregator");
       const graph = createMixtureOfAgents({ proposers, aggregator, layers: LAYERS }).compile();
+      // The smallest LangGraph MoA making the same calls through the same clients: what any
+      // LangGraph + ChatOpenAI MoA pays on this machine, to tell the framework's share from ours.
+      const minimal = createMinimalMoaGraph(proposers, aggregator, LAYERS).compile();
       const input = benchInput();
       const userText = String(input.messages[0]!.content);
       const nominal = LAYERS * CALL_MS;
@@ -53,24 +57,28 @@ const benchmark: Benchmark = {
       };
       // Warm-up: opens the keep-alive connections and compiles the hot paths.
       await graph.invoke(input);
+      await minimal.invoke(input);
       await sequentialMoa(input.messages, proposers, aggregator, LAYERS);
       await bareCriticalPath();
 
       const graphRuns: number[] = [];
       const sequentialRuns: number[] = [];
+      const minimalRuns: number[] = [];
       const ideals: number[] = [];
       for (let run = 0; run < runs; run++) {
         ideals.push(await bareCriticalPath());
         graphRuns.push(await timed(() => graph.invoke(input)));
+        minimalRuns.push(await timed(() => minimal.invoke(input)));
         sequentialRuns.push(
           await timed(() => sequentialMoa(input.messages, proposers, aggregator, LAYERS)),
         );
         log(
-          `run ${run + 1}/${runs}: MoA graph ${graphRuns.at(-1)!.toFixed(1)} ms, sequential ${sequentialRuns.at(-1)!.toFixed(1)} ms ` +
+          `run ${run + 1}/${runs}: MoA graph ${graphRuns.at(-1)!.toFixed(1)} ms, minimal LangGraph MoA ${minimalRuns.at(-1)!.toFixed(1)} ms, sequential ${sequentialRuns.at(-1)!.toFixed(1)} ms ` +
             `(ideal ${ideals.at(-1)!.toFixed(1)} ms measured with bare fetch, ${nominal} ms nominal)`,
         );
       }
       const graphRatios = graphRuns.map((value, index) => value / ideals[index]!);
+      const minimalRatios = minimalRuns.map((value, index) => value / ideals[index]!);
       const sequentialRatios = sequentialRuns.map((value, index) => value / ideals[index]!);
       const nominalRatios = graphRuns.map((value) => value / nominal);
       return {
@@ -108,6 +116,13 @@ const benchmark: Benchmark = {
             runs: nominalRatios,
           },
           {
+            label: "minimal LangGraph MoA, same clients: wall / ideal",
+            value: median(minimalRatios),
+            unit: "×",
+            digits: 3,
+            runs: minimalRatios,
+          },
+          {
             label: "reference pattern (sequential proposers): wall / ideal",
             value: median(sequentialRatios),
             unit: "×",
@@ -120,6 +135,7 @@ const benchmark: Benchmark = {
           `ideal = the same critical path timed with bare fetch calls (${PROPOSERS} at once per proposer layer, then one) right before each run: the call cost no client can avoid here (simulator process, loopback, timer slack); each run's ratio uses its own ideal`,
           `the sequential pattern cannot beat ${(LAYERS - 1) * PROPOSERS + 1} calls one after another: ${((LAYERS - 1) * PROPOSERS + 1) * CALL_MS} ms nominal, ` +
             `${(((LAYERS - 1) * PROPOSERS + 1) / LAYERS).toFixed(2)}× the critical path`,
+          `minimal LangGraph MoA: bench/lib/minimal-moa-graph.ts, the same Send fan-out and model calls on a plain Annotation state without our features (quorum, error records, timeouts, metadata, budget); MoA graph − minimal = ${(median(graphRuns) - median(minimalRuns)).toFixed(1)} ms per run`,
           `simulator in a child process; client: ChatOpenAI via loadChatModel("openai:…"), maxRetries 0, keep-alive; ` +
             `1 warm-up run, then ${runs} measured runs of each, interleaved`,
         ],

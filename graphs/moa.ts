@@ -11,7 +11,8 @@ import { createConfigurableMixtureOfAgents, loadChatModel } from "../src/index.j
 
 // Many proposers in parallel share abort signals; raise Node's listener warning threshold once.
 setMaxListeners(256);
-// LangGraph validates each node write to a zod state with a one-use partial schema: zod's JIT
+// This graph keeps MoaStateSchema as its state (Studio reads its forms from it), so LangGraph
+// validates each node write with a one-use partial zod schema: zod's JIT
 // compile of each costs ~1.5 ms per MoA run (bench P2); interpreted parsing gives the same result.
 z.config({ jitless: true });
 

@@ -4,7 +4,6 @@
  * @module
  */
 import { Command, CommanderError } from "commander";
-import { z } from "zod";
 import { InvalidConfigError, MoaError, ModelSpecError } from "../errors/index.js";
 import { CliError, EXIT } from "./cli-error.js";
 import type { CliIo } from "./cli-io.js";
@@ -92,10 +91,6 @@ function flagName(path: string): string {
 
 /** Entry point of the `moa` binary: real process I/O, exit code on the process. */
 export async function main(): Promise<void> {
-  // LangGraph validates every node write to a zod state with a freshly built partial schema;
-  // zod's JIT compiles each such one-use schema, which costs ~1.5 ms per MoA run (bench P2).
-  // Interpreted parsing gives the same results without the compile: set it for this process.
-  z.config({ jitless: true });
   const io: CliIo = {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

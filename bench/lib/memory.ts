@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 
 /**
  * Peak resident set size of this process in bytes: the kernel's high-water mark (`VmHWM` in
@@ -10,6 +10,20 @@ export function peakRssFromKernel(): number | undefined {
     return match ? Number(match[1]) * 1024 : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Resets the kernel's high-water mark (`VmHWM`) to the current RSS, so that the next
+ * {@link peakRssFromKernel} is the peak since now (Linux ≥ 4.0: `echo 5 > /proc/self/clear_refs`).
+ * Returns false where that is not possible; the high-water mark then covers the whole process.
+ */
+export function resetPeakRss(): boolean {
+  try {
+    writeFileSync("/proc/self/clear_refs", "5");
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -15,9 +15,4 @@ export type {
   AggregatorFallbackRecord,
   Ranking,
 } from "./aggregation.js";
-export {
-  MoaInputSchema,
-  MoaStateSchema,
-  type MoaState,
-  type MoaStateUpdate,
-} from "./moa-state.js";
+export { MoaInputSchema, MoaStateSchema, type MoaState, type MoaStateUpdate } from "./moa-state.js";

@@ -66,7 +66,22 @@ const benchmark: Benchmark = {
   async run({ runs, log }): Promise<BenchReport> {
     prepareBenchProcess();
     const directory = mkdtempSync(join(tmpdir(), "moa-bench-p6-"));
-    const saver = SqliteSaver.fromConnString(join(directory, "checkpoints.sqlite"));
+    let saver: SqliteSaver;
+    try {
+      saver = SqliteSaver.fromConnString(join(directory, "checkpoints.sqlite"));
+    } catch (error) {
+      rmSync(directory, { recursive: true, force: true });
+      // better-sqlite3 is a native addon, built for the Node.js that installed it.
+      if (!/NODE_MODULE_VERSION|different Node\.js version/.test(String(error))) throw error;
+      return {
+        id: "p6",
+        title: benchmark.title,
+        command: benchCommand("p6", runs),
+        figures: [],
+        notes: [],
+        skipped: `better-sqlite3 is built for another Node.js (${process.version} here); run \`npm rebuild better-sqlite3\` with this one`,
+      };
+    }
     try {
       const short = fakeModels(PROPOSERS);
       const long = fakeModels(PROPOSERS, longReply);

@@ -4,14 +4,16 @@
  * Options: `--runs N` (measured repetitions per benchmark; the figures are medians; default 5,
  * P3 3 since each of its runs is a whole 805-instruction batch),
  * `--wait-quiet` (before each benchmark, wait up to 10 minutes for the 1-minute load average to
- * drop below 1.5), `--tsx` (run the benchmarks under the tsx loader instead of bundled).
+ * drop below 1.5), `--tsx` (run the benchmarks under the tsx loader instead of bundled),
+ * `--node PATH` (run the benchmark processes, and the simulator they start, on another Node.js
+ * binary; bundled only).
  *
  * Each benchmark runs in a process of its own (a fresh heap, its own peak-RSS high-water mark).
  * By default it is bundled first with esbuild — the transform tsx itself uses — and run on plain
  * `node`, so that the figures are the library's and not the TypeScript loader's (under tsx a
  * process carries ~75 MiB more RSS: the loader's worker thread and source maps).
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describeMachine, formatMachine, waitForQuietMachine } from "./lib/machine.js";
@@ -35,22 +37,38 @@ function parseArguments(argv: string[]) {
   let runs: number | undefined;
   let waitQuiet = false;
   let useTsx = false;
+  let node: string | undefined;
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index]!;
     if (argument === "--runs") runs = Number(argv[++index]);
     else if (argument === "--wait-quiet") waitQuiet = true;
     else if (argument === "--tsx") useTsx = true;
+    else if (argument === "--node") node = argv[++index];
     else if (argument in BENCHMARKS) ids.push(argument);
     else {
       throw new Error(
-        `unknown argument "${argument}": use benchmark ids (${Object.keys(BENCHMARKS).join(" ")}), --runs N, --wait-quiet, --tsx`,
+        `unknown argument "${argument}": use benchmark ids (${Object.keys(BENCHMARKS).join(" ")}), --runs N, --wait-quiet, --tsx, --node PATH`,
       );
     }
   }
   if (runs !== undefined && (!Number.isInteger(runs) || runs < 1)) {
     throw new Error("`--runs` needs an integer ≥ 1");
   }
-  return { ids: ids.length > 0 ? ids : Object.keys(BENCHMARKS), runs, waitQuiet, useTsx };
+  if (node !== undefined && (node === "" || node.startsWith("--"))) {
+    throw new Error("`--node` needs the path of a Node.js binary, e.g. --node ./node-v24/bin/node");
+  }
+  if (node !== undefined && useTsx)
+    throw new Error("`--node` runs bundled benchmarks: drop `--tsx`");
+  return { ids: ids.length > 0 ? ids : Object.keys(BENCHMARKS), runs, waitQuiet, useTsx, node };
+}
+
+/** The version a Node.js binary reports, or a clear error when it cannot be run. */
+function nodeVersion(binary: string): string {
+  try {
+    return execFileSync(binary, ["--version"], { encoding: "utf8" }).trim();
+  } catch (error) {
+    throw new Error(`\`--node ${binary}\` could not be run: ${(error as Error).message}`);
+  }
 }
 
 /**
@@ -78,7 +96,12 @@ async function bundle(id: string): Promise<string | undefined> {
   return outfile;
 }
 
-async function runOne(id: string, runs: number | undefined, useTsx: boolean): Promise<BenchReport> {
+async function runOne(
+  id: string,
+  runs: number | undefined,
+  useTsx: boolean,
+  node: string | undefined,
+): Promise<BenchReport> {
   const jsonPath = join(RESULTS_DIRECTORY, ".build", `${id}.json`);
   const bundled = useTsx ? undefined : await bundle(id);
   if (!useTsx && bundled === undefined) log("esbuild not found: running under tsx instead");
@@ -87,7 +110,7 @@ async function runOne(id: string, runs: number | undefined, useTsx: boolean): Pr
   const execArgv = underTsx ? tsxImportArgs() : [];
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn(
-      process.execPath,
+      node ?? process.execPath,
       [...execArgv, script, ...(runs ? ["--runs", String(runs)] : []), "--json", jsonPath],
       { cwd: REPO_ROOT, stdio: ["ignore", "inherit", "inherit"] },
     );
@@ -100,10 +123,10 @@ async function runOne(id: string, runs: number | undefined, useTsx: boolean): Pr
   return report;
 }
 
-const { ids, runs, waitQuiet, useTsx } = parseArguments(process.argv.slice(2));
+const { ids, runs, waitQuiet, useTsx, node } = parseArguments(process.argv.slice(2));
 mkdirSync(join(RESULTS_DIRECTORY, ".build"), { recursive: true });
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
-const machineAtStart = describeMachine();
+const machineAtStart = { ...describeMachine(), ...(node ? { node: nodeVersion(node) } : {}) };
 log(formatMachine(machineAtStart));
 const reports: BenchReport[] = [];
 const loads: number[] = [];
@@ -116,7 +139,7 @@ for (const id of ids) {
   loads.push(describeMachine().load1);
   log(`${id}: ${BENCHMARKS[id]}…`);
   try {
-    reports.push(await runOne(id, runs, useTsx));
+    reports.push(await runOne(id, runs, useTsx, node));
   } catch (error) {
     crashed = true;
     log(String(error));

@@ -24,42 +24,43 @@ export function fakeModels(
   };
 }
 
-/**
- * MoA without a graph: each proposer layer is one `Promise.all` over the proposers, the next
- * layer and the aggregator see `injectReferences(conversation, answers)`. The same calls as the
- * graph, with nothing around them.
- */
-export async function promiseAllMoa(
+/** What a MoA without a graph is given: conversation, proposers, aggregator, layers. */
+type MoaArgs = [
   messages: BaseMessage[],
   proposers: readonly BaseChatModel[],
   aggregator: BaseChatModel,
   layers: number,
+];
+
+/** How the proposers of one layer are called; resolves with their answers in proposer order. */
+type CallLayer = (proposers: readonly BaseChatModel[], input: BaseMessage[]) => Promise<string[]>;
+
+/** MoA without a graph: each layer and the aggregator see `injectReferences(conversation, answers)`. */
+async function moaWithoutGraph(
+  callLayer: CallLayer,
+  ...[messages, proposers, aggregator, layers]: MoaArgs
 ): Promise<string> {
   let references: string[] = [];
   for (let layer = 1; layer < layers; layer++) {
-    const input = injectReferences(messages, references);
-    const replies = await Promise.all(proposers.map((model) => model.invoke(input)));
-    references = replies.map(messageText);
+    references = await callLayer(proposers, injectReferences(messages, references));
   }
   return messageText(await aggregator.invoke(injectReferences(messages, references)));
 }
+
+const allAtOnce: CallLayer = async (proposers, input) =>
+  (await Promise.all(proposers.map((model) => model.invoke(input)))).map(messageText);
+
+const oneAfterAnother: CallLayer = async (proposers, input) => {
+  const answers: string[] = [];
+  for (const model of proposers) answers.push(messageText(await model.invoke(input)));
+  return answers;
+};
+
+/** Each proposer layer is one `Promise.all`: the same calls as the graph, with nothing around them. */
+export const promiseAllMoa = (...args: MoaArgs) => moaWithoutGraph(allAtOnce, ...args);
 
 /**
  * The reference implementation's pattern (togethercomputer/MoA's evaluation scripts): the
  * proposers of one example called one after another.
  */
-export async function sequentialMoa(
-  messages: BaseMessage[],
-  proposers: readonly BaseChatModel[],
-  aggregator: BaseChatModel,
-  layers: number,
-): Promise<string> {
-  let references: string[] = [];
-  for (let layer = 1; layer < layers; layer++) {
-    const input = injectReferences(messages, references);
-    const answers: string[] = [];
-    for (const model of proposers) answers.push(messageText(await model.invoke(input)));
-    references = answers;
-  }
-  return messageText(await aggregator.invoke(injectReferences(messages, references)));
-}
+export const sequentialMoa = (...args: MoaArgs) => moaWithoutGraph(oneAfterAnother, ...args);

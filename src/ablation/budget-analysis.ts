@@ -24,8 +24,8 @@ export interface CallBudget extends CallRecord {
   tflops?: number;
 }
 
-/** One layer of a run: its parallel calls. */
-export interface LayerBudget {
+/** The totals of one layer, measured ({@link LayerBudget}) or planned (`PlannedLayer`). */
+export interface LayerTotals {
   layer: number;
   /** `proposer` for proposer layers, `aggregator` or `ranker` for the final layer. */
   role: MoaRole;
@@ -34,6 +34,12 @@ export interface LayerBudget {
   outputTokens: number;
   /** USD of the layer; `undefined` when a call of it has no price. */
   costUsd?: number;
+  /** The maximum over the layer's parallel calls; `undefined` when a parameter count is unknown. */
+  tflops?: number;
+}
+
+/** One layer of a run: its parallel calls. */
+export interface LayerBudget extends LayerTotals {
   /**
    * The layer's TFLOPs: the maximum over its parallel calls (a proposer's samples and proposers
    * run side by side), a retried call adding to its own chain. `undefined` when a count is unknown.

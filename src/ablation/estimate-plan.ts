@@ -1,4 +1,4 @@
-import type { BudgetTotals } from "./budget-analysis.js";
+import type { BudgetTotals, LayerTotals } from "./budget-analysis.js";
 import { costOf } from "../budget/estimate-run.js";
 import { knownContextWindow } from "../context/context-windows.js";
 import {
@@ -75,15 +75,7 @@ export interface PlannedCalls {
 }
 
 /** One planned layer. */
-export interface PlannedLayer {
-  layer: number;
-  role: MoaRole;
-  calls: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd?: number;
-  /** Maximum over the layer's parallel calls. */
-  tflops?: number;
+export interface PlannedLayer extends LayerTotals {
   /** Slowest call of the layer. */
   latencyMs: number;
   models: PlannedCalls[];

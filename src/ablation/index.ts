@@ -35,6 +35,7 @@ export {
   type BudgetTables,
   type CallBudget,
   type LayerBudget,
+  type LayerTotals,
   type BudgetTotals,
   type RunBudgetAnalysis,
   type VariantBudget,

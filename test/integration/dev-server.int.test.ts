@@ -1,9 +1,12 @@
 import { Client } from "@langchain/langgraph-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { simulatedEnvironment } from "../../src/cli/simulated-environment.js";
 import { runBatchOnServer } from "../../src/remote/index.js";
 import { parseSyntheticReply, startSimulator, type Simulator } from "../../src/testing/index.js";
-import { startDevServer, type DevServer } from "../fixtures/platform/dev-server.js";
+import {
+  simulatorEnvironment,
+  startDevServer,
+  type DevServer,
+} from "../fixtures/platform/dev-server.js";
 
 // The deployed `moa` graph on the real dev server; every provider points at the loopback
 // simulator through the base-URL variables, exactly as a deployment points at real providers.
@@ -32,12 +35,7 @@ const lastText = (values: Values) => String(values.messages.at(-1)?.content ?? "
 
 beforeAll(async () => {
   simulator = await startSimulator();
-  const env = Object.fromEntries(
-    Object.entries(simulatedEnvironment(simulator.url, {})).filter(
-      (entry): entry is [string, string] => entry[1] !== undefined,
-    ),
-  );
-  server = await startDevServer({ env });
+  server = await startDevServer({ env: simulatorEnvironment(simulator.url) });
   client = new Client({ apiUrl: server.url });
 });
 

@@ -3,9 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
-import { simulatedEnvironment } from "../../src/cli/simulated-environment.js";
 import { parseSyntheticReply, startSimulator, type Simulator } from "../../src/testing/index.js";
-import { startDevServer, type DevServer } from "../fixtures/platform/dev-server.js";
+import {
+  simulatorEnvironment,
+  startDevServer,
+  type DevServer,
+} from "../fixtures/platform/dev-server.js";
 import { captureCliIo, evalArgv } from "../support/cli-io.js";
 
 // `moa eval generate --server`: the instances run as stateless runs of the deployed `moa` graph
@@ -15,12 +18,7 @@ let server: DevServer;
 
 beforeAll(async () => {
   simulator = await startSimulator();
-  const env = Object.fromEntries(
-    Object.entries(simulatedEnvironment(simulator.url, {})).filter(
-      (entry): entry is [string, string] => entry[1] !== undefined,
-    ),
-  );
-  server = await startDevServer({ env });
+  server = await startDevServer({ env: simulatorEnvironment(simulator.url) });
 });
 
 afterAll(async () => {

@@ -4,7 +4,6 @@ import { Client } from "@langchain/langgraph-sdk";
 import { Client as LangSmithClient } from "langsmith";
 import { traceable } from "langsmith/traceable";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { simulatedEnvironment } from "../../src/cli/simulated-environment.js";
 import { createConfigurableMixtureOfAgents, loadChatModel } from "../../src/index.js";
 import {
   buildRunTree,
@@ -16,7 +15,7 @@ import {
   type Simulator,
   type SinkRun,
 } from "../../src/testing/index.js";
-import { startDevServer } from "../fixtures/platform/dev-server.js";
+import { simulatorEnvironment, startDevServer } from "../fixtures/platform/dev-server.js";
 
 // Canaries: if either string shows up in what tracing sends, a secret has leaked.
 const PROVIDER_KEY = "sk-canary-provider-7f3a9c1e5b2d";
@@ -30,9 +29,9 @@ beforeAll(async () => {
   simulator = await startSimulator();
   sink = await startLangSmithSink({ apiKey: LANGSMITH_KEY });
   providerEnv = Object.fromEntries(
-    Object.entries(simulatedEnvironment(simulator.url, {})).map(([name, value]) => [
+    Object.entries(simulatorEnvironment(simulator.url)).map(([name, value]) => [
       name,
-      name.endsWith("_API_KEY") ? PROVIDER_KEY : String(value),
+      name.endsWith("_API_KEY") ? PROVIDER_KEY : value,
     ]),
   );
 });

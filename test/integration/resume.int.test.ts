@@ -39,26 +39,24 @@ describe("durable threads: kill -9 mid-layer, then `moa resume`", () => {
   });
 
   const moa = (...args: string[]) => run(process.execPath, ["bin/moa.js", ...args], { env });
+  /** Both turns of thread t1: the same models and layers. */
+  const THREAD_RUN = [
+    "--thread",
+    "t1",
+    "--json",
+    "--proposers",
+    "openai:fast1,openai:fast2,openai:slow",
+    "--aggregator",
+    "openai:agg",
+    "--layers",
+    "2",
+  ];
 
   it("does not re-request any proposal that had finished", async () => {
-    child = spawn(
-      process.execPath,
-      [
-        "bin/moa.js",
-        "run",
-        "What is entropy?",
-        "--thread",
-        "t1",
-        "--json",
-        "--proposers",
-        "openai:fast1,openai:fast2,openai:slow",
-        "--aggregator",
-        "openai:agg",
-        "--layers",
-        "2",
-      ],
-      { env, stdio: "ignore" },
-    );
+    child = spawn(process.execPath, ["bin/moa.js", "run", "What is entropy?", ...THREAD_RUN], {
+      env,
+      stdio: "ignore",
+    });
     const exited = new Promise((resolve) => child!.once("exit", resolve));
     // Wait until both fast proposals are written to the checkpoint (pending writes), with the
     // slow one still in flight.
@@ -116,19 +114,7 @@ describe("durable threads: kill -9 mid-layer, then `moa resume`", () => {
   });
 
   it("continues the conversation on the same thread", async () => {
-    const { stdout } = await moa(
-      "run",
-      "And in information theory?",
-      "--thread",
-      "t1",
-      "--json",
-      "--proposers",
-      "openai:fast1,openai:fast2,openai:slow",
-      "--aggregator",
-      "openai:agg",
-      "--layers",
-      "2",
-    );
+    const { stdout } = await moa("run", "And in information theory?", ...THREAD_RUN);
     const result = JSON.parse(stdout);
     expect(parseSyntheticReply(result.answer)).toMatchObject({ turns: 2, references: 3 });
     expect(result.proposals).toHaveLength(3); // this turn's only

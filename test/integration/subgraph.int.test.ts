@@ -3,10 +3,9 @@ import { MemorySaver } from "@langchain/langgraph";
 import { Client } from "@langchain/langgraph-sdk";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ROUTER_NODES, createRouterGraph, looksHard } from "../../graphs/moa-router.js";
-import { simulatedEnvironment } from "../../src/cli/simulated-environment.js";
 import { MOA_NODES, loadChatModel } from "../../src/index.js";
 import { parseSyntheticReply, startSimulator, type Simulator } from "../../src/testing/index.js";
-import { startDevServer } from "../fixtures/platform/dev-server.js";
+import { simulatorEnvironment, startDevServer } from "../fixtures/platform/dev-server.js";
 
 // MoA as one node of a larger agent: the example router of graphs/moa-router.ts, with real
 // ChatOpenAI clients talking to the loopback simulator.
@@ -23,12 +22,7 @@ const EASY = "What is the capital of France?";
 
 beforeAll(async () => {
   simulator = await startSimulator();
-  env = Object.fromEntries(
-    Object.entries(simulatedEnvironment(simulator.url, {})).map(([name, value]) => [
-      name,
-      String(value),
-    ]),
-  );
+  env = simulatorEnvironment(simulator.url);
 });
 
 beforeEach(() => simulator.reset());

@@ -8,6 +8,7 @@ import {
   type StageSummary,
 } from "../stages/run-stage.js";
 import { loadAlpacaEvalSet, type AlpacaEvalOutput } from "./outputs-file.js";
+import { valueOrFile } from "../io/value-or-file.js";
 
 /** One AlpacaEval instruction handed to the generation function. */
 export interface AlpacaEvalInstance {
@@ -65,10 +66,7 @@ export async function generateAlpacaEval(
       message: "must name the model (e.g. `together-moa`).",
     });
   }
-  const evalSet =
-    typeof params.evalSet === "string" || params.evalSet === undefined
-      ? await loadAlpacaEvalSet(params.evalSet)
-      : params.evalSet;
+  const evalSet = await valueOrFile(params.evalSet, loadAlpacaEvalSet);
   const instances: AlpacaEvalInstance[] = evalSet.map((entry, index) => ({
     index,
     instruction: entry.instruction,

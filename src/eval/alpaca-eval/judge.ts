@@ -13,6 +13,7 @@ import type { AlpacaEvalAnnotation } from "./annotations.js";
 import { judgeAlpacaEvalPair } from "./judge-pair.js";
 import { loadAlpacaEvalJudgeTemplate } from "./judge-prompt.js";
 import { loadAlpacaEvalSet, readAlpacaEvalOutputs, type AlpacaEvalOutput } from "./outputs-file.js";
+import { valueOrFile } from "../io/value-or-file.js";
 
 /**
  * The official AlpacaEval 2.0 judge (`weighted_alpaca_eval_gpt4_turbo`): construct the judge as
@@ -87,12 +88,8 @@ export async function judgeAlpacaEval(
     });
   }
   const [outputs, reference, template, cache] = await Promise.all([
-    typeof params.outputs === "string"
-      ? readAlpacaEvalOutputs(params.outputs)
-      : Promise.resolve(params.outputs),
-    typeof params.reference === "string" || params.reference === undefined
-      ? loadAlpacaEvalSet(params.reference)
-      : Promise.resolve(params.reference),
+    valueOrFile(params.outputs, readAlpacaEvalOutputs),
+    valueOrFile(params.reference, loadAlpacaEvalSet),
     params.template === undefined
       ? loadAlpacaEvalJudgeTemplate()
       : Promise.resolve(params.template),

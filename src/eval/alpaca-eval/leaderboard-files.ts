@@ -1,18 +1,15 @@
 import { csvNumber, readCsv } from "../io/csv-file.js";
 import { EvalDataError } from "../eval-data-error.js";
 import type { GlmWeights } from "./length-controlled.js";
+import type { WinRateMetrics } from "./win-rate.js";
 
-/** One row of an official AlpacaEval leaderboard CSV (blank cells are NaN). */
-export interface AlpacaEvalLeaderboardRow {
+/**
+ * One row of an official AlpacaEval leaderboard CSV (blank cells are NaN): the head-to-head
+ * metrics {@link WinRateMetrics} computes, plus the leaderboard's own columns.
+ */
+export interface AlpacaEvalLeaderboardRow extends WinRateMetrics {
   /** Model name (the CSV's unnamed index column). */
   model: string;
-  win_rate: number;
-  standard_error: number;
-  n_wins: number;
-  n_wins_base: number;
-  n_draws: number;
-  n_total: number;
-  discrete_win_rate: number;
   /** `verified`, `community`, `dev`, … */
   mode: string;
   avg_length: number;

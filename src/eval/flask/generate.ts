@@ -9,6 +9,7 @@ import {
 } from "../stages/run-stage.js";
 import type { FlaskAnswer } from "./answers-file.js";
 import { loadFlaskInstances, type FlaskInstance } from "./instances.js";
+import { valueOrFile } from "../io/value-or-file.js";
 
 /** Parameters of {@link generateFlask}. */
 export interface GenerateFlaskParams extends StageOptions {
@@ -45,10 +46,7 @@ export async function generateFlask(
       message: "must be a function `(instance) => Promise<{ output }>`.",
     });
   }
-  const instances =
-    typeof params.instances === "string"
-      ? await loadFlaskInstances(params.instances)
-      : params.instances;
+  const instances = await valueOrFile(params.instances, loadFlaskInstances);
   return runStage<FlaskInstance, FlaskAnswer>({
     ...pickStageOptions(params),
     stage: "flask generate",

@@ -17,6 +17,7 @@ import {
 } from "./judge-prompt.js";
 import { parseFlaskScores, type FlaskScoreValue } from "./score-parser.js";
 import { loadFlaskSkills, type FlaskSkill } from "./skills.js";
+import { valueOrFile } from "../io/value-or-file.js";
 
 /** One FLASK review, in `gpt4_eval.py`'s output layout: the instance plus the judge's review. */
 export type FlaskReview = FlaskInstance & {
@@ -67,18 +68,10 @@ interface Match {
 export async function judgeFlask(params: JudgeFlaskParams): Promise<StageSummary<FlaskReview>> {
   checkJudgeModel(params.judge);
   const [answers, instances, skills, prompt, cache] = await Promise.all([
-    typeof params.answers === "string"
-      ? readFlaskAnswers(params.answers)
-      : Promise.resolve(params.answers),
-    typeof params.instances === "string"
-      ? loadFlaskInstances(params.instances)
-      : Promise.resolve(params.instances),
-    typeof params.skills === "string"
-      ? loadFlaskSkills(params.skills)
-      : Promise.resolve(params.skills),
-    typeof params.prompt === "string"
-      ? loadFlaskJudgePrompt(params.prompt)
-      : Promise.resolve(params.prompt),
+    valueOrFile(params.answers, readFlaskAnswers),
+    valueOrFile(params.instances, loadFlaskInstances),
+    valueOrFile(params.skills, loadFlaskSkills),
+    valueOrFile(params.prompt, loadFlaskJudgePrompt),
     openJudgeCache(params.cache, params.out),
   ]);
   const answerById = new Map(answers.map((answer) => [String(answer.question_id), answer]));

@@ -13,6 +13,7 @@ import {
 import type { MtBenchAnswer } from "./answers-file.js";
 import { loadMtBenchQuestions, type MtBenchQuestion } from "./questions.js";
 import { mtBenchTemperature } from "./temperatures.js";
+import { valueOrFile } from "../io/value-or-file.js";
 
 /** One MT-Bench turn handed to the generation function. */
 export interface MtBenchTurnRequest {
@@ -76,10 +77,7 @@ export async function generateMtBench(
       message: "must name the model.",
     });
   }
-  const questions =
-    typeof params.questions === "string" || params.questions === undefined
-      ? await loadMtBenchQuestions(params.questions)
-      : params.questions;
+  const questions = await valueOrFile(params.questions, loadMtBenchQuestions);
   return runStage<MtBenchQuestion, MtBenchAnswer>({
     ...pickStageOptions(params),
     stage: "mt-bench generate",

@@ -22,6 +22,7 @@ import {
 import { loadMtBenchQuestions, type MtBenchQuestion } from "./questions.js";
 import type { MtBenchJudgment } from "./judgments-file.js";
 import { parseMtBenchScore } from "./score-parser.js";
+import { valueOrFile } from "../io/value-or-file.js";
 
 /** Parameters of {@link judgeMtBench}. */
 export interface JudgeMtBenchParams extends StageOptions {
@@ -66,18 +67,10 @@ export async function judgeMtBench(
 ): Promise<StageSummary<MtBenchJudgment>> {
   checkJudgeModel(params.judge);
   const [answers, questions, judgePrompts, referenceAnswers, cache] = await Promise.all([
-    typeof params.answers === "string"
-      ? readMtBenchAnswers(params.answers)
-      : Promise.resolve(params.answers),
-    typeof params.questions === "string" || params.questions === undefined
-      ? loadMtBenchQuestions(params.questions)
-      : Promise.resolve(params.questions),
-    typeof params.judgePrompts === "string" || params.judgePrompts === undefined
-      ? loadMtBenchJudgePrompts(params.judgePrompts)
-      : Promise.resolve(params.judgePrompts),
-    typeof params.referenceAnswers === "string" || params.referenceAnswers === undefined
-      ? loadMtBenchReferenceAnswers(params.referenceAnswers)
-      : Promise.resolve(params.referenceAnswers),
+    valueOrFile(params.answers, readMtBenchAnswers),
+    valueOrFile(params.questions, loadMtBenchQuestions),
+    valueOrFile(params.judgePrompts, loadMtBenchJudgePrompts),
+    valueOrFile(params.referenceAnswers, loadMtBenchReferenceAnswers),
     openJudgeCache(params.cache, params.out),
   ]);
   const judgeName = params.judgeName ?? modelName(params.judge);

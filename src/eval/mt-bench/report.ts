@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from "../../errors/index.js";
 import { readMtBenchJudgments, type MtBenchJudgment } from "./judgments-file.js";
 import { loadMtBenchQuestions, type MtBenchQuestion } from "./questions.js";
+import { valueOrFile } from "../io/value-or-file.js";
 
 /** The MT-Bench report of one model. */
 export interface MtBenchReport {
@@ -94,9 +95,7 @@ export async function reportMtBenchFile(
 ): Promise<MtBenchReport> {
   const [judgments, questions] = await Promise.all([
     readMtBenchJudgments(path),
-    typeof options.questions === "string" || options.questions === undefined
-      ? loadMtBenchQuestions(options.questions)
-      : Promise.resolve(options.questions),
+    valueOrFile(options.questions, loadMtBenchQuestions),
   ]);
   return reportMtBench(
     judgments,

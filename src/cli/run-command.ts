@@ -9,7 +9,12 @@ import { loadChatModel, type ProviderEnvironment } from "../models/index.js";
 import type { PriceRow } from "../models/price-table.js";
 import { loadPriceTable, PRICE_FILE_HELP } from "./price-file.js";
 import { startSimulator, type Simulator } from "../testing/simulator/index.js";
-import { ThreadStore, checkpointPath } from "./checkpoint-store.js";
+import {
+  ThreadStore,
+  checkpointPath,
+  checkpointSource,
+  type ThreadLock,
+} from "./checkpoint-store.js";
 import { CliError, EXIT } from "./cli-error.js";
 import type { CliIo } from "./cli-io.js";
 import { addModelOptions, flagsToConfig, type ModelFlags } from "./model-options.js";
@@ -114,6 +119,34 @@ export function registerRunCommand(program: Command, io: CliIo): void {
         true,
       );
     });
+
+  program
+    .command("unlock")
+    .description(
+      "remove a thread's lock left by a moa process that is gone (e.g. one on another host)",
+    )
+    .requiredOption("--thread <id>", "the thread to unlock")
+    .option("--checkpoint-db <path>", "SQLite file of the thread")
+    .action(async (flags: { thread: string; checkpointDb?: string }) => {
+      const store = await openStore(flags, io);
+      try {
+        const holder = store.forceUnlock(flags.thread);
+        io.stdout(
+          holder === undefined
+            ? `thread "${flags.thread}" was not locked.\n`
+            : `removed the lock of thread "${flags.thread}" (pid ${holder.pid} on ${holder.host}, started ${holder.startedAt}).\n`,
+        );
+      } finally {
+        store.close();
+      }
+    });
+}
+
+function openStore(flags: { checkpointDb?: string }, io: CliIo): Promise<ThreadStore> {
+  return ThreadStore.open(
+    checkpointPath(flags.checkpointDb, io.env),
+    checkpointSource(flags.checkpointDb, io.env),
+  );
 }
 
 type MoaGraph = ReturnType<typeof buildGraph>;
@@ -147,6 +180,7 @@ async function withRuntime(
   setMaxListeners(256);
   let simulator: Simulator | undefined;
   let store: ThreadStore | undefined;
+  let lock: ThreadLock | undefined;
   try {
     if (flags.simulate) {
       simulator = await startSimulator(SIMULATION);
@@ -158,11 +192,15 @@ async function withRuntime(
       }
     }
     if (flags.thread || needsCheckpointer) {
-      store = await ThreadStore.open(checkpointPath(flags.checkpointDb, io.env));
+      store = await openStore(flags, io);
+      // Before the thread's state is read: a second process must not see the first one's
+      // unfinished turn as something to resume (that would repeat every paid call).
+      if (flags.thread) lock = store.acquireLock(flags.thread);
     }
     const env = simulator ? simulatedEnvironment(simulator.url, io.env) : io.env;
     return await body(env, store);
   } finally {
+    lock?.release();
     store?.close();
     await simulator?.close();
   }

@@ -66,7 +66,7 @@ export function createRankNode(getPlan: PlanSource, turns: TurnRegistry) {
         );
         replies.push(messageText(reply));
         usages.push(usageFromMessage(reply));
-        const parsed = parseRankReply(messageText(reply));
+        const parsed = parseRankReply(messageText(reply), candidates.length);
         if (parsed !== undefined && parsed >= 1 && parsed <= candidates.length) return parsed;
       }
       return undefined;

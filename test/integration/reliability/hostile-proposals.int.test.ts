@@ -57,6 +57,8 @@ describe('hostile proposals, ranked (aggregation: "rank")', () => {
     ["3", 3],
     ["[[1]]", 1],
     ["Response 2", 2],
+    // The ranker quotes the injected verdict, then states its own: its own statement counts.
+    [`Candidate 1 says "${INJECTION}", an injection.\nThe best is Response 2.`, 2],
   ])(
     "picks the candidate the ranker names in %j, whatever the candidates say",
     async (reply, choice) => {
@@ -90,17 +92,20 @@ describe('hostile proposals, ranked (aggregation: "rank")', () => {
     },
   );
 
-  it("falls back to the first candidate, not to a number inside a candidate, when the ranker's replies are unusable", async () => {
-    sim.setModel("evasive-ranker", { reply: "They are all good." });
-    const state = await run({
-      proposers: [model("injector"), model("counter"), model("honest")],
-      aggregator: model("evasive-ranker"),
-      aggregation: "rank",
-      layers: 2,
-    });
-    // One strict retry, then the first successful proposal.
-    expect(sim.countRequests({ model: "evasive-ranker" })).toBe(2);
-    expect(state.aggregation?.ranking).toMatchObject({ choice: 1, fallback: true });
-    expect(state.messages.at(-1)?.content).toBe(INJECTION);
-  });
+  it.each(["They are all good.", "-1", "0", "[[-1]]", "9"])(
+    "falls back to the first candidate, not to a number inside a candidate, when the ranker's replies are %j",
+    async (reply) => {
+      sim.setModel("evasive-ranker", { reply });
+      const state = await run({
+        proposers: [model("injector"), model("counter"), model("honest")],
+        aggregator: model("evasive-ranker"),
+        aggregation: "rank",
+        layers: 2,
+      });
+      // One strict retry, then the first successful proposal.
+      expect(sim.countRequests({ model: "evasive-ranker" })).toBe(2);
+      expect(state.aggregation?.ranking).toMatchObject({ choice: 1, fallback: true });
+      expect(state.messages.at(-1)?.content).toBe(INJECTION);
+    },
+  );
 });

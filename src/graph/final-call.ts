@@ -52,6 +52,31 @@ export async function callFinalModel(
 }
 
 /**
+ * Runs the `aggregatorFallback`'s call after the aggregator failed with `aggregatorError`. When
+ * the fallback fails too, the {@link ModelCallError} it throws names both failures and carries
+ * the aggregator's as `cause`; control-flow errors pass through untouched.
+ */
+export async function callAggregatorFallback<T>(
+  aggregatorError: unknown,
+  call: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!ModelCallError.isInstance(error) || !ModelCallError.isInstance(aggregatorError)) {
+      throw error;
+    }
+    throw new ModelCallError({
+      role: error.role,
+      modelId: error.modelId,
+      message: error.detail,
+      status: error.status,
+      aggregatorError,
+    });
+  }
+}
+
+/**
  * Budget check after the final call: the turn's recorded proposals plus the final node's own
  * usage; throws `BudgetExceededError` (phase "run") when a cap is crossed.
  */

@@ -6,7 +6,7 @@ import type { MoaState, MoaStateUpdate } from "../../state/moa-state.js";
 import { usageFromMessage } from "../../models/usage.js";
 import { ModelCallError } from "../../errors/model-call-error.js";
 import { describeError, isControlFlowError } from "../control-flow.js";
-import { callFinalModel, checkBudgetAfterFinal } from "../final-call.js";
+import { callAggregatorFallback, callFinalModel, checkBudgetAfterFinal } from "../final-call.js";
 import { guardedInjection } from "../guarded-references.js";
 import type { PlanSource } from "../plan-source.js";
 import type { ResolvedProposer } from "../proposer-spec.js";
@@ -55,7 +55,7 @@ export function createAggregateNode(getPlan: PlanSource, turns: TurnRegistry) {
         };
         fallback = { reason, used: "first-proposal" };
       } else {
-        outcome = await synthesize(backup);
+        outcome = await callAggregatorFallback(error, () => synthesize(backup));
         fallback = { reason, used: backup.id };
       }
     }

@@ -8,7 +8,7 @@ import { messageText, usageFromMessage } from "../../models/usage.js";
 import type { AggregatorFallbackRecord } from "../../state/aggregation.js";
 import { ModelCallError } from "../../errors/model-call-error.js";
 import { describeError, isControlFlowError } from "../control-flow.js";
-import { callFinalModel, checkBudgetAfterFinal } from "../final-call.js";
+import { callAggregatorFallback, callFinalModel, checkBudgetAfterFinal } from "../final-call.js";
 import type { ResolvedProposer } from "../proposer-spec.js";
 import type { TurnRegistry } from "../turn-coordinator.js";
 import type { PlanSource } from "../plan-source.js";
@@ -47,7 +47,7 @@ export function createRankNode(getPlan: PlanSource, turns: TurnRegistry) {
       };
       if (backup !== "first-proposal") {
         ranker = backup;
-        choice = await pick(ranker);
+        choice = await callAggregatorFallback(error, () => pick(backup));
       }
     }
 

@@ -3,6 +3,7 @@
 // successful last-layer proposal is returned verbatim; the state records which. Without a
 // fallback the run rejects with the provider's error, which must not carry the API key.
 import { describe, expect, it } from "vitest";
+import { ModelCallError } from "../../../src/errors/index.js";
 import { countReferences, parseSyntheticReply } from "../../../src/testing/simulator/index.js";
 import {
   answerOf,
@@ -92,6 +93,44 @@ describe("aggregatorFallback", () => {
     expect(parseSyntheticReply(answerOf(state))?.model).toBe("judge");
     expect(state.aggregation?.fallback).toBeUndefined();
   });
+});
+
+describe("a failing aggregatorFallback", () => {
+  it.each(["synthesize", "rank"] as const)(
+    "reports both the aggregator's and the fallback's errors (aggregation: %j)",
+    async (aggregation) => {
+      sim.setModel(`first-${aggregation}`, {
+        faults: () => ({ kind: "status", status: 500, message: "aggregator overloaded" }),
+      });
+      sim.setModel(`second-${aggregation}`, {
+        faults: () => ({ kind: "status", status: 503, message: "fallback unavailable" }),
+      });
+      const error = await rejection(
+        run({
+          proposers: [model("alpha"), model("beta")],
+          aggregator: model(`first-${aggregation}`),
+          aggregation,
+          aggregatorFallback: { id: "backup", model: model(`second-${aggregation}`) },
+          layers: 2,
+        }),
+      );
+      expect(sim.countRequests({ model: `first-${aggregation}` })).toBe(1);
+      expect(sim.countRequests({ model: `second-${aggregation}` })).toBe(1);
+      expect(ModelCallError.isInstance(error)).toBe(true);
+      const failure = error as ModelCallError;
+      expect(failure.message).toMatch(
+        new RegExp(
+          `first-${aggregation} failed: .*aggregator overloaded.*; then its \`aggregatorFallback\` backup failed too: .*fallback unavailable`,
+        ),
+      );
+      expect(failure).toMatchObject({ modelId: "backup", status: 503 });
+      expect(failure.cause).toBe(failure.aggregatorError);
+      expect(failure.aggregatorError).toMatchObject({
+        modelId: `first-${aggregation}`,
+        status: 500,
+      });
+    },
+  );
 });
 
 describe("no fallback (the default)", () => {

@@ -23,9 +23,13 @@ export {
 export {
   AGGREGATE_AND_SYNTHESIZE_PROMPT,
   buildRankMessages,
+  REFERENCE_FORMATS,
+  escapeReferenceDelimiters,
   formatReferences,
   injectReferences,
   parseRankReply,
+  type ReferenceFormat,
+  type ReferenceOptions,
 } from "./prompts/index.js";
 export {
   MoaInputSchema,

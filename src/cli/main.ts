@@ -22,6 +22,7 @@ const FLAG_NAMES: Record<string, string> = {
   stragglerGraceMs: "--straggler-grace-ms",
   maxCostUsd: "--budget-usd",
   maxRunTokens: "--budget-tokens",
+  referenceFormat: "--reference-format",
 };
 
 /** Builds the `moa` program around an I/O object (tests pass their own). */

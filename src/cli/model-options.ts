@@ -19,6 +19,7 @@ export interface ModelFlags {
   stragglerGraceMs?: string;
   budgetUsd?: string;
   budgetTokens?: string;
+  referenceFormat?: string;
 }
 
 /** Adds the model options to a command. */
@@ -51,7 +52,13 @@ export function addModelOptions(command: Command): Command {
       "once a layer's quorum is met, cancel the rest after this long",
     )
     .option("--budget-usd <usd>", "refuse or stop the run above this cost (list prices)")
-    .option("--budget-tokens <n>", "refuse or stop the run above this many tokens");
+    .option("--budget-tokens <n>", "refuse or stop the run above this many tokens")
+    .addOption(
+      new Option(
+        "--reference-format <format>",
+        "how references reach the aggregator: paper (numbered list, the default) or delimited (escaped <reference> tags a proposal cannot forge)",
+      ).choices(["paper", "delimited"]),
+    );
 }
 
 /**
@@ -69,6 +76,7 @@ export function flagsToConfig(flags: ModelFlags): MoaConfigInput {
   }
   if (flags.aggregator !== undefined) config.aggregator = flags.aggregator;
   if (flags.aggregation !== undefined) config.aggregation = flags.aggregation;
+  if (flags.referenceFormat !== undefined) config.referenceFormat = flags.referenceFormat;
   const numbers: [keyof ModelFlags, string, string][] = [
     ["layers", "layers", "--layers"],
     ["samples", "samples", "--samples"],

@@ -53,6 +53,7 @@ export function configToParams(
     minProposals: config.minProposals,
     callTimeoutMs: config.callTimeoutMs,
     stragglerGraceMs: config.stragglerGraceMs,
+    referenceFormat: config.referenceFormat,
     budget:
       config.maxCostUsd !== undefined || config.maxRunTokens !== undefined
         ? {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { InvalidConfigError } from "../errors/invalid-config-error.js";
+import { REFERENCE_FORMATS, type ReferenceFormat } from "../prompts/inject-references.js";
 import {
   DEFAULT_PRESET,
   PRESETS,
@@ -115,6 +116,12 @@ export const MoaConfigSchema = z
       .min(1, "must be ≥ 1")
       .optional()
       .describe("Budget: refuse or stop the run above this many tokens (all calls)."),
+    referenceFormat: z
+      .enum(REFERENCE_FORMATS as [ReferenceFormat, ...ReferenceFormat[]])
+      .optional()
+      .describe(
+        '"paper" (the paper\'s numbered list, forgeable by a proposal) or "delimited" (each reference in escaped <reference> tags). Default "paper".',
+      ),
   })
   .strict();
 
@@ -130,6 +137,7 @@ export interface ResolvedMoaConfig extends MoaPreset {
   stragglerGraceMs?: number;
   maxCostUsd?: number;
   maxRunTokens?: number;
+  referenceFormat?: ReferenceFormat;
 }
 
 /**
@@ -172,6 +180,7 @@ export function parseMoaConfig(input: unknown, source: string): ResolvedMoaConfi
     stragglerGraceMs: overrides.stragglerGraceMs,
     maxCostUsd: overrides.maxCostUsd,
     maxRunTokens: overrides.maxRunTokens,
+    referenceFormat: overrides.referenceFormat,
   };
   const issues = [];
   const fanOut = resolved.proposers.length * resolved.samples;

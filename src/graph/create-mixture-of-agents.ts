@@ -1,3 +1,4 @@
+import type { ReferenceFormat } from "../prompts/inject-references.js";
 import type { AggregationStrategy, ProposerSpec } from "./proposer-spec.js";
 import { buildMoaGraph, type MoaStateGraph } from "./build-moa-graph.js";
 import { resolvePlan, type RunBudget } from "./resolve-plan.js";
@@ -65,6 +66,15 @@ export interface CreateMixtureOfAgentsParams {
    * @default undefined (the run fails with the aggregator's error)
    */
   aggregatorFallback?: ProposerSpec | "first-proposal";
+  /**
+   * How the previous layer's answers are rendered in the Aggregate-and-Synthesize prompt.
+   * `"paper"` is the paper's byte-exact `"\n{i}. {answer}"` list, which a proposal can forge
+   * (an answer containing `"\n7. …"` reads like a seventh reference). `"delimited"` wraps each
+   * answer in `<reference index="i">…</reference>` with delimiters inside answers escaped, so no
+   * answer can add, end or renumber references. The ranker's prompt (JSON) is unaffected.
+   * @default "paper"
+   */
+  referenceFormat?: ReferenceFormat;
   /**
    * Per-run budget. Before any call, a pre-flight upper-bound estimate that cannot fit refuses
    * the run (`BudgetExceededError`, phase "preflight"); during the run, actual usage is tallied

@@ -1,6 +1,6 @@
 import type { BaseMessage } from "@langchain/core/messages";
 import { fitReferences } from "../context/fit-references.js";
-import { injectReferences } from "../prompts/inject-references.js";
+import { injectReferences, type ReferenceFormat } from "../prompts/inject-references.js";
 import type { ResolvedProposer } from "./proposer-spec.js";
 
 /** Tokens kept free for the reply when a model's output cap is unknown. */
@@ -21,9 +21,13 @@ export function guardedInjection(
   conversation: readonly BaseMessage[],
   references: readonly string[],
   receiver: Pick<ResolvedProposer, "contextWindow" | "maxOutputTokens">,
+  referenceFormat: ReferenceFormat = "paper",
 ): GuardedMessages {
   if (receiver.contextWindow === undefined || references.length === 0) {
-    return { messages: injectReferences(conversation, references), referencesTruncated: false };
+    return {
+      messages: injectReferences(conversation, references, { referenceFormat }),
+      referencesTruncated: false,
+    };
   }
   const fitted = fitReferences({
     messages: conversation,
@@ -32,7 +36,7 @@ export function guardedInjection(
     reserveOutputTokens: receiver.maxOutputTokens ?? DEFAULT_RESERVE_TOKENS,
   });
   return {
-    messages: injectReferences(conversation, fitted.references),
+    messages: injectReferences(conversation, fitted.references, { referenceFormat }),
     referencesTruncated: fitted.truncated,
   };
 }

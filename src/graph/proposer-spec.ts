@@ -1,3 +1,4 @@
+import type { ReferenceFormat } from "../prompts/inject-references.js";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { TokenPrice } from "../budget/estimate-run.js";
 
@@ -67,6 +68,8 @@ export interface MoaPlan {
   stragglerGraceMs?: number;
   aggregatorFallback?: ResolvedAggregatorFallback;
   budget?: ResolvedBudget;
+  /** How references are rendered for layer-2+ proposers and the aggregator. */
+  referenceFormat: ReferenceFormat;
 }
 
 /** A run's budget after validation. */

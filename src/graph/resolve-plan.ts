@@ -2,6 +2,7 @@ import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { isChatModel, modelName } from "../models/model-name.js";
 import { withSampling } from "../models/with-sampling.js";
 import { knownContextWindow } from "../context/context-windows.js";
+import { REFERENCE_FORMATS, type ReferenceFormat } from "../prompts/inject-references.js";
 import type { TokenPrice } from "../budget/estimate-run.js";
 import type {
   AggregationStrategy,
@@ -40,6 +41,7 @@ export interface MoaPlanParams {
   aggregatorFallback?: ProposerSpec | "first-proposal";
   budget?: RunBudget;
   contextWindows?: Record<string, number>;
+  referenceFormat?: ReferenceFormat;
 }
 
 const DEFAULT_LAYERS = 3;
@@ -64,6 +66,15 @@ export function resolvePlan(params: MoaPlanParams): MoaPlan {
       parameter: "aggregation",
       value: aggregation,
       message: 'use "synthesize" (the paper\'s aggregator) or "rank" (the LLM-ranker ablation).',
+    });
+  }
+  const referenceFormat = params.referenceFormat ?? "paper";
+  if (!REFERENCE_FORMATS.includes(referenceFormat)) {
+    throw new InvalidArgumentError({
+      parameter: "referenceFormat",
+      value: referenceFormat,
+      message:
+        'use "paper" (the paper\'s numbered list) or "delimited" (references in escaped <reference> tags).',
     });
   }
   if (proposers !== undefined && layerProposers !== undefined) {
@@ -188,6 +199,7 @@ export function resolvePlan(params: MoaPlanParams): MoaPlan {
     stragglerGraceMs: params.stragglerGraceMs,
     aggregatorFallback,
     budget,
+    referenceFormat,
   };
 }
 

@@ -29,14 +29,18 @@ export function dispatchLayer(state: MoaState, plan: MoaPlan, layer: number): Se
   const references = layer === 1 ? [] : layerReferences(state.proposals, layer - 1);
   // Injected once per layer; only a proposer whose context window is too small for it gets
   // its own, fairly shortened copy.
-  const shared = layer === 1 ? state.messages : injectReferences(state.messages, references);
+  const referenceFormat = plan.referenceFormat;
+  const shared =
+    layer === 1
+      ? state.messages
+      : injectReferences(state.messages, references, { referenceFormat });
   const spentBefore = plan.budget ? tallyProposals(plan, state.proposals).spend : undefined;
   const sends: Send[] = [];
   for (const proposer of plan.proposerLayers[layer - 1]!) {
     const guarded =
       layer === 1 || proposer.contextWindow === undefined
         ? { messages: shared, referencesTruncated: false }
-        : guardedInjection(state.messages, references, proposer);
+        : guardedInjection(state.messages, references, proposer, referenceFormat);
     for (let sample = 0; sample < proposer.samples; sample++) {
       const task: ProposeTask = {
         layer,

@@ -1,5 +1,12 @@
 export { AGGREGATE_AND_SYNTHESIZE_PROMPT } from "./aggregate-and-synthesize-prompt.js";
-export { formatReferences, injectReferences } from "./inject-references.js";
+export {
+  REFERENCE_FORMATS,
+  escapeReferenceDelimiters,
+  formatReferences,
+  injectReferences,
+  type ReferenceFormat,
+  type ReferenceOptions,
+} from "./inject-references.js";
 export {
   RANK_STRICT_REMINDER,
   RANK_SYSTEM_PROMPT,

@@ -61,6 +61,20 @@ describe("moa run --simulate (real ChatOpenAI client over loopback HTTP)", () =>
     expect(result.config.layers).toBe(layers);
   });
 
+  it("renders references in escaped <reference> tags with --reference-format delimited", async () => {
+    const cli = captureCliIo();
+    const argv = ["run", "--simulate", "--json", "--preset", "moa-lite"];
+    const code = await runCli([...argv, "--reference-format", "delimited", "Hi?"], cli.io);
+    expect(code, cli.err()).toBe(0);
+    const result = JSON.parse(cli.out());
+    expect(result.config.referenceFormat).toBe("delimited");
+    // The simulator counts delimited references by their opening tags.
+    expect(parseSyntheticReply(result.answer)?.references).toBe(6);
+    const bad = captureCliIo();
+    expect(await runCli([...argv, "--reference-format", "xml", "Hi?"], bad.io)).toBe(2);
+    expect(bad.err()).toMatch(/--reference-format/);
+  });
+
   it("returns a proposal verbatim with the ranker preset", async () => {
     const cli = captureCliIo();
     expect(

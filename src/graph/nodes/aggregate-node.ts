@@ -29,7 +29,7 @@ export function createAggregateNode(getPlan: PlanSource, turns: TurnRegistry) {
     const references = lastLayer > 0 ? layerReferences(state.proposals, lastLayer) : [];
     const started = performance.now();
     const synthesize = async (receiver: ResolvedProposer) => {
-      const guarded = guardedInjection(state.messages, references, receiver);
+      const guarded = guardedInjection(state.messages, references, receiver, plan.referenceFormat);
       const reply = await callFinalModel(receiver, guarded.messages, config, plan, "aggregator");
       return { reply: reply as BaseMessage, truncated: guarded.referencesTruncated, receiver };
     };

@@ -54,6 +54,9 @@ export const REFERENCES_HEADER = "Responses from models:";
  * numbered list *inside* a reference does not inflate the count unless its numbers happen to
  * continue the sequence. Returns 0 when the header is absent.
  *
+ * References in the `referenceFormat: "delimited"` rendering (the header followed by
+ * `<reference index="1">`) are counted by their opening tags, which a reference cannot forge.
+ *
  * @example
  * ```ts
  * countReferences("…\nResponses from models:\n1. Paris\n2. Paris, France"); // 2
@@ -61,6 +64,14 @@ export const REFERENCES_HEADER = "Responses from models:";
  */
 export function countReferences(systemText: string): number {
   const lines = systemText.split("\n");
+  const firstHeader = lines.findIndex((line) => line.trim() === REFERENCES_HEADER);
+  if (firstHeader >= 0 && lines[firstHeader + 1] === '<reference index="1">') {
+    let delimited = 0;
+    for (const line of lines.slice(firstHeader + 1)) {
+      if (line === `<reference index="${delimited + 1}">`) delimited += 1;
+    }
+    return delimited;
+  }
   let headerIndex = -1;
   lines.forEach((line, index) => {
     if (line.trim() === REFERENCES_HEADER) headerIndex = index;

@@ -46,6 +46,19 @@ describe("createConfigurableMixtureOfAgents", () => {
     expect(models.has("sim:a")).toBe(false);
   });
 
+  it("renders references in delimited tags when the context asks for it", async () => {
+    const { graph, models } = setup();
+    await graph.invoke(
+      { messages: [new HumanMessage("q")] },
+      { context: { referenceFormat: "delimited" } },
+    );
+    const system = String(models.get("sim:agg")!.recorder.calls[0]!.messages[0]!.content);
+    expect(system.match(/^<reference index="\d">$/gm)).toEqual([
+      '<reference index="1">',
+      '<reference index="2">',
+    ]);
+  });
+
   it("runs the ranker when the context asks for it", async () => {
     const { graph } = setup();
     const result = await graph.invoke(

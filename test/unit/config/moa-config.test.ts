@@ -32,6 +32,13 @@ describe("parseMoaConfig", () => {
     expect(config.proposers).toHaveLength(6);
   });
 
+  it("accepts an opt-in delimited reference format and leaves it unset by default", () => {
+    expect(parseMoaConfig({ referenceFormat: "delimited" }, "context").referenceFormat).toBe(
+      "delimited",
+    );
+    expect(parseMoaConfig({}, "context").referenceFormat).toBeUndefined();
+  });
+
   it.each(Object.keys(PRESETS))("accepts the preset %s", (preset) => {
     expect(parseMoaConfig({ preset }, "context").preset).toBe(preset);
   });
@@ -48,6 +55,7 @@ describe("parseMoaConfig", () => {
     [{ minProposals: 0 }, "minProposals", /≥ 1/],
     [{ minProposals: 7 }, "minProposals", /never reach 7/],
     [{ aggregation: "vote" }, "aggregation", /synthesize|rank/],
+    [{ referenceFormat: "xml" }, "referenceFormat", /paper|delimited/],
     [{ aggregation: "rank", layers: 1 }, "aggregation", /layers` ≥ 2/],
     [{ proposers: [] }, "proposers", /at least one/],
     [{ proposers: ["gpt-4o"] }, "proposers.0", /provider:model/],

@@ -1,9 +1,16 @@
 import type { BaseMessage } from "@langchain/core/messages";
 import { AGGREGATE_AND_SYNTHESIZE_PROMPT } from "../prompts/aggregate-and-synthesize-prompt.js";
+import type { ReferenceFormat } from "../prompts/inject-references.js";
 import { CHARACTERS_PER_TOKEN, estimateMessageTokens, estimateTokens } from "./estimate-tokens.js";
 
 /** Appended to a reference the context guard shortened. */
 export const TRUNCATION_MARKER = " […truncated to fit the context window]";
+
+/** Tokens each rendered reference adds around its text: `"\n{i}. "`, or its tags. */
+const REFERENCE_OVERHEAD_TOKENS: Record<ReferenceFormat, number> = {
+  paper: 2,
+  delimited: estimateTokens('\n<reference index="00">\n\n</reference>'),
+};
 
 /** Inputs of {@link fitReferences}. */
 export interface FitReferencesInput {
@@ -14,6 +21,8 @@ export interface FitReferencesInput {
   contextWindow: number;
   /** Tokens kept free for the reply (the call's `maxTokens`). */
   reserveOutputTokens: number;
+  /** How the references will be rendered (delimited ones cost a few tokens more each). @default "paper" */
+  referenceFormat?: ReferenceFormat;
 }
 
 /** What {@link fitReferences} did. */
@@ -38,8 +47,10 @@ export function fitReferences({
   references,
   contextWindow,
   reserveOutputTokens,
+  referenceFormat = "paper",
 }: FitReferencesInput): FitReferencesResult {
-  const sizes = references.map((reference) => estimateTokens(reference) + 2);
+  const overhead = REFERENCE_OVERHEAD_TOKENS[referenceFormat];
+  const sizes = references.map((reference) => estimateTokens(reference) + overhead);
   const originalTokens = sizes.reduce((total, size) => total + size, 0);
   const fixed =
     estimateMessageTokens(messages) +
@@ -54,7 +65,7 @@ export function fitReferences({
       keptTokens: originalTokens,
     };
   }
-  const markerTokens = estimateTokens(TRUNCATION_MARKER) + 2;
+  const markerTokens = estimateTokens(TRUNCATION_MARKER) + overhead;
   const share = fairShare(sizes, Math.max(0, available - markerTokens * references.length));
   let keptTokens = 0;
   const fitted = references.map((reference, index) => {

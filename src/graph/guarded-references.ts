@@ -34,6 +34,7 @@ export function guardedInjection(
     references,
     contextWindow: receiver.contextWindow,
     reserveOutputTokens: receiver.maxOutputTokens ?? DEFAULT_RESERVE_TOKENS,
+    referenceFormat,
   });
   return {
     messages: injectReferences(conversation, fitted.references, { referenceFormat }),

@@ -1,13 +1,24 @@
 import { HumanMessage } from "@langchain/core/messages";
 import { describe, expect, it } from "vitest";
 import { estimateMessageTokens, estimateTokens } from "../../../src/context/estimate-tokens.js";
-import { AGGREGATE_AND_SYNTHESIZE_PROMPT } from "../../../src/index.js";
+import { AGGREGATE_AND_SYNTHESIZE_PROMPT, formatReferences } from "../../../src/index.js";
 import { TRUNCATION_MARKER, fitReferences } from "../../../src/context/fit-references.js";
 
 const messages = [new HumanMessage("Explain entropy in one paragraph.")];
 const words = (count: number, word = "word") => Array.from({ length: count }, () => word).join(" ");
 
 describe("fitReferences (context guard)", () => {
+  it("counts the tags of delimited references, so the rendered prompt still fits", () => {
+    const references = Array.from({ length: 6 }, (_, index) => words(900, `w${index}`));
+    const input = { messages, references, contextWindow: 4096, reserveOutputTokens: 512 };
+    const delimited = fitReferences({ ...input, referenceFormat: "delimited" });
+    expect(delimited.truncated).toBe(true);
+    const rendered = formatReferences(delimited.references, { referenceFormat: "delimited" });
+    expect(estimateMessageTokens(messages) + estimateTokens(rendered) + 512).toBeLessThanOrEqual(
+      4096,
+    );
+  });
+
   it("leaves references alone when they fit", () => {
     const references = ["short answer", "another short answer"];
     const result = fitReferences({

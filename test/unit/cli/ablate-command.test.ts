@@ -113,12 +113,22 @@ describe("moa ablate usage errors", () => {
   });
 
   it("defaults --benchmark to alpaca-eval and says so in its help", async () => {
-    const run = await moa(["ablate", "--study", "layers", "--out", file("default"), "--max-instances", "1"]);
+    const run = await moa([
+      "ablate",
+      "--study",
+      "layers",
+      "--out",
+      file("default"),
+      "--max-instances",
+      "1",
+    ]);
     // Past argument parsing: the AlpacaEval judge (an OpenAI model) needs its key.
     expect(run.err).not.toMatch(/--benchmark/);
     expect(run.err).toMatch(/OPENAI_API_KEY|TOGETHER_API_KEY/);
     const help = await moa(["ablate", "--help"]);
-    expect(help.out.replace(/\s+/g, " ")).toMatch(/--benchmark <name>.*\(choices: "alpaca-eval", "mt-bench", "flask", default: "alpaca-eval"\)/);
+    expect(help.out.replace(/\s+/g, " ")).toMatch(
+      /--benchmark <name>.*\(choices: "alpaca-eval", "mt-bench", "flask", default: "alpaca-eval"\)/,
+    );
   });
 
   it("documents every option in its help", async () => {

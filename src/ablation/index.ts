@@ -70,6 +70,12 @@ export {
 export { paretoFront, type BudgetPoint } from "./pareto-front.js";
 export { signTest, type SignTestResult } from "./sign-test.js";
 export {
+  placeLabels,
+  type LabelAnchor,
+  type LabelPlacement,
+  type Segment,
+} from "./label-placement.js";
+export {
   pairedBootstrap,
   type PairedBootstrapOptions,
   type PairedBootstrapResult,

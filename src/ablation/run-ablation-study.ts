@@ -441,7 +441,14 @@ async function writePlot(
       omitted.push(result.variant.id);
       continue;
     }
-    points.push({ label: result.variant.id, series: result.variant.series, x, y });
+    const standardError = result.score?.standardError;
+    points.push({
+      label: result.variant.id,
+      series: result.variant.series,
+      x,
+      y,
+      ...(standardError !== undefined ? { standardError } : {}),
+    });
   }
   if (points.length === 0) return undefined;
   const plot = await renderScorePlot({

@@ -49,6 +49,11 @@ export interface BenchmarkScore {
   details: Record<string, number>;
   /** Judgments the score is computed from. */
   judged: number;
+  /**
+   * Per-instance scores (instance id → {@link BenchmarkMetric.instanceScore}) for paired
+   * comparisons between variants judged on the same instructions.
+   */
+  instances?: Record<string, number>;
 }
 
 /** What a benchmark's headline score is. */
@@ -57,6 +62,8 @@ export interface BenchmarkMetric {
   title: string;
   /** Short column name, e.g. `LC win %`. */
   column: string;
+  /** What one instance's score in {@link BenchmarkScore.instances} is. */
+  instanceScore: string;
 }
 
 /** Everything a variant's stages need. */
@@ -100,7 +107,11 @@ const limit = <T>(items: readonly T[], maxInstances: number | undefined): T[] =>
 let lengthControlledData: Promise<LengthControlledData> | undefined;
 
 const alpacaEval: BenchmarkStages = {
-  metric: { title: "LC win rate (%)", column: "LC win %" },
+  metric: {
+    title: "LC win rate (%)",
+    column: "LC win %",
+    instanceScore: "win against the reference output (%, a draw is 50; raw, not length-controlled)",
+  },
   answersPath: (directory) => join(directory, "model_outputs.json"),
   judgmentsPath: (directory) => join(directory, "annotations.json"),
   async runIds(data, maxInstances) {
@@ -141,11 +152,12 @@ const alpacaEval: BenchmarkStages = {
     });
   },
   async score(context) {
-    const instructions = new Set(
+    const indexOf = new Map(
       limit(await loadAlpacaEvalSet(context.data.alpacaEvalSet), context.stage.maxInstances).map(
-        (entry) => entry.instruction,
+        (entry, index) => [entry.instruction, index] as const,
       ),
     );
+    const instructions = new Set(indexOf.keys());
     const annotations = (
       await readAlpacaEvalAnnotations(alpacaEval.judgmentsPath(context.directory))
     ).filter((annotation) => instructions.has(annotation.instruction));
@@ -160,12 +172,25 @@ const alpacaEval: BenchmarkStages = {
         avg_length: report.avg_length,
       },
       judged: annotations.length,
+      instances: Object.fromEntries(
+        annotations.flatMap((annotation) => {
+          // As computeWinRate reads a preference: 0 is a draw, outside [1, 2] is unparsed.
+          const preference = annotation.preference === 0 ? 1.5 : annotation.preference;
+          return typeof preference === "number" && preference >= 1 && preference <= 2
+            ? [[`alpaca-eval#${indexOf.get(annotation.instruction)}`, 100 * (preference - 1)]]
+            : [];
+        }),
+      ),
     };
   },
 };
 
 const mtBench: BenchmarkStages = {
-  metric: { title: "MT-Bench score (1–10)", column: "MT-Bench" },
+  metric: {
+    title: "MT-Bench score (1–10)",
+    column: "MT-Bench",
+    instanceScore: "judge rating of one turn (1–10)",
+  },
   answersPath: (directory) => join(directory, "answers.jsonl"),
   judgmentsPath: (directory) => join(directory, "judgments.jsonl"),
   async runIds(data, maxInstances) {
@@ -220,10 +245,19 @@ const mtBench: BenchmarkStages = {
       (judgment) => ids.has(judgment.question_id) && judgment.model === context.generator,
     );
     const report = reportMtBench(judgments, questions, { model: context.generator });
+    const valid = judgments.filter((judgment) => judgment.score !== -1);
+    const standardError = standardErrorOfMean(valid.map((judgment) => judgment.score));
     return {
       value: report.score,
+      ...(standardError !== undefined ? { standardError } : {}),
       details: { turn1: report.turn1, turn2: report.turn2, dropped: report.n_dropped },
       judged: report.n_judgments,
+      instances: Object.fromEntries(
+        valid.map((judgment) => [
+          `mt-bench#${judgment.question_id}#${judgment.turn}`,
+          judgment.score,
+        ]),
+      ),
     };
   },
 };
@@ -241,7 +275,11 @@ const flaskFiles = (data: BenchmarkData) => {
 };
 
 const flask: BenchmarkStages = {
-  metric: { title: "FLASK mean skill score (1–5)", column: "FLASK" },
+  metric: {
+    title: "FLASK mean skill score (1–5)",
+    column: "FLASK",
+    instanceScore: "mean of one instruction's skill scores (1–5)",
+  },
   answersPath: (directory) => join(directory, "answers.jsonl"),
   judgmentsPath: (directory) => join(directory, "reviews.jsonl"),
   async runIds(data, maxInstances) {
@@ -297,9 +335,33 @@ const flask: BenchmarkStages = {
       value: averages.length ? mean : Number.NaN,
       details: Object.fromEntries(averages),
       judged: report.n_reviews,
+      instances: Object.fromEntries(
+        reviews.flatMap((review) => {
+          const scores = Object.values(review.score ?? {}).filter(
+            (score): score is number => typeof score === "number" && Number.isFinite(score),
+          );
+          return scores.length
+            ? [
+                [
+                  `flask#${review.idx}`,
+                  scores.reduce((sum, score) => sum + score, 0) / scores.length,
+                ],
+              ]
+            : [];
+        }),
+      ),
     };
   },
 };
+
+/** `std(values, ddof 1) / √n`, or `undefined` for fewer than two values. */
+function standardErrorOfMean(values: readonly number[]): number | undefined {
+  const n = values.length;
+  if (n < 2) return undefined;
+  const mean = values.reduce((sum, value) => sum + value, 0) / n;
+  const squares = values.reduce((sum, value) => sum + (value - mean) ** 2, 0);
+  return Math.sqrt(squares / (n - 1) / n);
+}
 
 /** The stages of each benchmark. */
 export const BENCHMARK_STAGES: Readonly<Record<AblationBenchmark, BenchmarkStages>> = {

@@ -68,6 +68,24 @@ export {
   type PaperFigure,
 } from "./paper-figures.js";
 export { paretoFront, type BudgetPoint } from "./pareto-front.js";
+export { signTest, type SignTestResult } from "./sign-test.js";
+export {
+  placeLabels,
+  type LabelAnchor,
+  type LabelPlacement,
+  type Segment,
+} from "./label-placement.js";
+export {
+  pairedBootstrap,
+  type PairedBootstrapOptions,
+  type PairedBootstrapResult,
+} from "./paired-bootstrap.js";
+export {
+  comparePairedVariants,
+  type PairedComparison,
+  type PairedComparisons,
+  type ScoredVariant,
+} from "./paired-comparison.js";
 export {
   PNG_SCALE,
   POINT_LAYER_NAME,

@@ -1,4 +1,5 @@
 import type { LayerBudget } from "./budget-analysis.js";
+import type { PairedComparisons } from "./paired-comparison.js";
 import { shortName, type VariantConfig } from "./studies.js";
 import type { AblationStudyResult, VariantResult } from "./study-result.js";
 
@@ -103,6 +104,7 @@ export function formatResultsMarkdown(result: AblationStudyResult): string {
       "The critical path is the sum over layers of the slowest call, from measured latencies (a cached call counts with its original latency); wall time is what this study spent, cache included.",
     "",
   );
+  if (result.comparisons) lines.push(...comparisonLines(result.comparisons));
   const plots = [result.files.costPlot, result.files.tflopsPlot];
   const plotLines = plots
     .filter((plot) => plot !== undefined)
@@ -162,6 +164,49 @@ export function formatResultsMarkdown(result: AblationStudyResult): string {
     lines.push("", `No parameter count (TFLOPs unknown, never guessed): ${unknown.join(", ")}.`);
   lines.push("");
   return lines.join("\n");
+}
+
+/**
+ * The paired comparisons as a Markdown section: per variant, the mean per-instance difference
+ * from the reference with its 95 % paired-bootstrap interval and p-value, and the sign test.
+ */
+function comparisonLines(paired: PairedComparisons): string[] {
+  const reference = `\`${paired.reference}\``;
+  const lines = [
+    `## Paired comparisons against ${reference}`,
+    "",
+    `Per instance: ${paired.instanceScore}. Difference = variant − ${reference}, the mean over the instances both were judged on; ` +
+      `95% CI and p from a paired bootstrap (${paired.resamples.toLocaleString("en-US")} resamples, seed \`${paired.seed}\`); ` +
+      "sign test: instances won / lost / tied against the reference, exact two-sided p (ties left out).",
+    "",
+  ];
+  if (paired.comparisons.length === 0) {
+    lines.push("No other variant has per-instance scores to compare.", "");
+    return lines;
+  }
+  lines.push(
+    "| variant | pairs | difference | 95% CI | p (bootstrap) | won / lost / tied | p (sign test) |",
+    "|---|---:|---:|---|---:|---:|---:|",
+  );
+  for (const row of paired.comparisons) {
+    const { wins, losses, ties, pValue } = row.signTest;
+    lines.push(
+      `| \`${row.variant}\` | ${row.pairs} | ${signed(row.difference)} | [${signed(row.low)}, ${signed(row.high)}] | ` +
+        `${pCell(row.pValue)} | ${wins} / ${losses} / ${ties} | ${pCell(pValue)} |`,
+    );
+  }
+  lines.push("");
+  return lines;
+}
+
+function signed(value: number): string {
+  if (!Number.isFinite(value)) return "—";
+  const text = value.toFixed(2);
+  return value > 0 ? `+${text}` : text === "-0.00" ? "0.00" : text;
+}
+
+function pCell(value: number): string {
+  return value < 0.001 ? "< 0.001" : value.toFixed(3);
 }
 
 function percent(rate: number): string {

@@ -20,6 +20,7 @@ import { CallCache } from "./call-cache.js";
 import { DEFAULT_PARAMETERS, findParameters, type ParameterRow } from "./model-parameters.js";
 import { ABLATION_BENCHMARKS, findPaperFigure, type AblationBenchmark } from "./paper-figures.js";
 import { formatResultsCsv, formatResultsMarkdown } from "./results-table.js";
+import { comparePairedVariants } from "./paired-comparison.js";
 import { renderScorePlot, type ScorePlotPoint } from "./score-plot.js";
 import { buildStudy, type AblationVariant, type StudyName, type StudyOptions } from "./studies.js";
 import type {
@@ -259,6 +260,7 @@ export async function runAblationStudy(
       entries: after.entries,
     },
     sharing: sharingOf(results),
+    ...comparisonsOf(results, stages.metric.instanceScore),
     judgeCacheHits,
     judgeUsage,
     judgeCostUsd,
@@ -396,6 +398,20 @@ function sharingOf(results: readonly VariantResult[]): AblationStudyResult["shar
   return { calls, cachedCalls, rate: calls === 0 ? 0 : cachedCalls / calls };
 }
 
+/** Every variant against the first (the study's baseline), when it has per-instance scores. */
+function comparisonsOf(
+  results: readonly VariantResult[],
+  instanceScore: string,
+): Pick<AblationStudyResult, "comparisons"> {
+  const scored = results.map((result) => ({
+    id: result.variant.id,
+    ...(result.score?.instances ? { instances: result.score.instances } : {}),
+  }));
+  const reference = scored[0];
+  if (reference?.instances === undefined) return {};
+  return { comparisons: comparePairedVariants(reference, scored, { instanceScore }) };
+}
+
 function hasRecords(summary: StageSummary<unknown>): boolean {
   return summary.records.length > 0;
 }
@@ -425,7 +441,14 @@ async function writePlot(
       omitted.push(result.variant.id);
       continue;
     }
-    points.push({ label: result.variant.id, series: result.variant.series, x, y });
+    const standardError = result.score?.standardError;
+    points.push({
+      label: result.variant.id,
+      series: result.variant.series,
+      x,
+      y,
+      ...(standardError !== undefined ? { standardError } : {}),
+    });
   }
   if (points.length === 0) return undefined;
   const plot = await renderScorePlot({

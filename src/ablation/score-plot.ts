@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
+import { placeLabels, type LabelPlacement, type Segment } from "./label-placement.js";
 import { paretoFront } from "./pareto-front.js";
 
 /** One variant on a score-versus-budget plot. */
@@ -12,6 +13,8 @@ export interface ScorePlotPoint {
   x: number;
   /** Score. */
   y: number;
+  /** Standard error of the score: drawn as a ±1.96 SE (95 %) error bar. */
+  standardError?: number;
 }
 
 /** Parameters of {@link scorePlotSpec} and {@link renderScorePlot}. */
@@ -33,6 +36,12 @@ export interface ScorePlotParams {
   width?: number;
   /** Plot area height in pixels. @default 400 */
   height?: number;
+  /**
+   * Where each point's label goes, by index of `points`; {@link renderScorePlot} computes them
+   * from a first layout so labels clear each other, the markers, the error bars and the Pareto
+   * line. @default beside each point, up and to the right
+   */
+  labelPlacements?: readonly Omit<LabelPlacement, "clear">[];
 }
 
 /** A rendered plot. */
@@ -53,25 +62,76 @@ export interface RenderedScorePlot {
   pointMarks: number;
   /** Indices of `points` on the Pareto front. */
   front: number[];
+  /**
+   * The drawn labels' boxes in plot-area pixels (Vega's estimate of the text size), and whether
+   * each found a spot clear of other labels, markers, error bars and the Pareto line.
+   */
+  labels: { label: string; x1: number; y1: number; x2: number; y2: number; clear: boolean }[];
+  /** The Pareto line's segments and the error bars, in the same pixels. */
+  obstacles: Segment[];
 }
 
 /** Name of the point layer; Vega names its marks `points_marks`. */
 export const POINT_LAYER_NAME = "points";
+
+/** Names of the label, Pareto line and error bar layers (Vega marks `<name>_marks`). */
+const LABEL_LAYER_NAME = "labels";
+const FRONT_LAYER_NAME = "front";
+const ERROR_BAR_LAYER_NAME = "error_bars";
+
+/** Half-width of a 95 % normal interval in standard errors. */
+const Z_95 = 1.959963984540054;
+
+/** Point marker area in px² (Vega `size`), and its radius. */
+const MARKER_SIZE = 90;
+const MARKER_RADIUS = Math.sqrt(MARKER_SIZE / Math.PI);
 
 /** PNG pixels per SVG pixel: crisp on high-density screens and in documents. */
 export const PNG_SCALE = 2;
 
 const FONT = "DejaVu Sans";
 
+const DEFAULT_PLACEMENT: Omit<LabelPlacement, "clear"> = {
+  dx: 7,
+  dy: -3,
+  align: "left",
+  baseline: "bottom",
+};
+
 /**
  * The Vega-Lite specification of a score-versus-budget plot: one labelled point per variant,
- * coloured by series, and the Pareto front (cheapest points not beaten by a cheaper one) drawn as
- * a dashed line through its points.
+ * coloured by series, with a 95 % error bar (±1.96 standard errors) where the score has one, and
+ * the Pareto front (cheapest points not beaten by a cheaper one) drawn as a dashed line through
+ * its points.
  */
 export function scorePlotSpec(params: ScorePlotParams): TopLevelSpec {
   const { points } = params;
   const front = new Set(paretoFront(points.map(({ x, y }) => ({ x, y }))));
-  const values = points.map((point, index) => ({ ...point, front: front.has(index) }));
+  const values = points.map((point, index) => {
+    const placement = params.labelPlacements?.[index] ?? DEFAULT_PLACEMENT;
+    const error =
+      point.standardError !== undefined && Number.isFinite(point.standardError)
+        ? Z_95 * point.standardError
+        : undefined;
+    return {
+      ...point,
+      front: front.has(index),
+      ...(error !== undefined ? { yLow: point.y - error, yHigh: point.y + error } : {}),
+      labelDx: placement.dx,
+      labelDy: placement.dy,
+      labelAlign: placement.align,
+      labelBaseline: placement.baseline,
+    };
+  });
+  const hasErrorBars = values.some((value) => value.yLow !== undefined);
+  const subtitle = [
+    ...(params.subtitle === undefined
+      ? []
+      : Array.isArray(params.subtitle)
+        ? params.subtitle
+        : [params.subtitle]),
+    ...(hasErrorBars ? ["bars: 95% interval (±1.96 standard errors)"] : []),
+  ];
   const positive = points.length > 0 && points.every((point) => point.x > 0);
   const xs = points.map((point) => point.x);
   const logX =
@@ -92,7 +152,7 @@ export function scorePlotSpec(params: ScorePlotParams): TopLevelSpec {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: {
       text: params.title,
-      ...(params.subtitle ? { subtitle: params.subtitle } : {}),
+      ...(subtitle.length ? { subtitle } : {}),
       anchor: "start",
     },
     width: params.width ?? 640,
@@ -113,13 +173,29 @@ export function scorePlotSpec(params: ScorePlotParams): TopLevelSpec {
     data: { values },
     layer: [
       {
+        name: FRONT_LAYER_NAME,
         transform: [{ filter: "datum.front" }],
         mark: { type: "line", strokeDash: [6, 4], color: "#666", strokeWidth: 1.5 },
         encoding: { x, y, order: { field: "x", type: "quantitative" } },
       },
+      ...(hasErrorBars
+        ? [
+            {
+              name: ERROR_BAR_LAYER_NAME,
+              transform: [{ filter: "isValid(datum.yLow)" }],
+              mark: { type: "rule", strokeWidth: 1.5, opacity: 0.7 },
+              encoding: {
+                x,
+                y: { ...y, field: "yLow" },
+                y2: { field: "yHigh" },
+                color: { field: "series", type: "nominal", title: null },
+              },
+            },
+          ]
+        : []),
       {
         name: POINT_LAYER_NAME,
-        mark: { type: "point", filled: true, size: 90, opacity: 0.9 },
+        mark: { type: "point", filled: true, size: MARKER_SIZE, opacity: 0.9 },
         encoding: {
           x,
           y,
@@ -129,11 +205,20 @@ export function scorePlotSpec(params: ScorePlotParams): TopLevelSpec {
             { field: "label", title: "variant" },
             { field: "x", title: params.xTitle },
             { field: "y", title: params.yTitle },
+            ...(hasErrorBars ? [{ field: "standardError", title: "standard error" }] : []),
           ],
         },
       },
       {
-        mark: { type: "text", align: "left", baseline: "bottom", dx: 6, dy: -4, fontSize: 10 },
+        name: LABEL_LAYER_NAME,
+        mark: {
+          type: "text",
+          fontSize: 10,
+          dx: { expr: "datum.labelDx" },
+          dy: { expr: "datum.labelDy" },
+          align: { expr: "datum.labelAlign" },
+          baseline: { expr: "datum.labelBaseline" },
+        },
         encoding: { x, y, text: { field: "label" } },
       },
     ],
@@ -170,14 +255,36 @@ export async function renderScorePlot(params: ScorePlotParams): Promise<Rendered
     import("vega"),
     import("@resvg/resvg-js"),
   ]);
-  const spec = scorePlotSpec(params);
-  const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: "none" });
+  const layout = async (spec: TopLevelSpec) => {
+    const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: "none" });
+    await view.runAsync();
+    return view;
+  };
+  // First layout: where the markers, error bars and Pareto line fall; then each label is moved
+  // to a spot clear of them and of the other labels, and the plot laid out again.
+  const first = await layout(scorePlotSpec(params));
+  const firstScene = readScene(first);
+  first.finalize();
+  const placements = placeLabels(
+    firstScene.labels.map((box, index) => ({
+      x: firstScene.points[index]!.x,
+      y: firstScene.points[index]!.y,
+      width: box.x2 - box.x1,
+      height: box.y2 - box.y1,
+    })),
+    {
+      markerRadius: MARKER_RADIUS,
+      segments: firstScene.obstacles,
+      width: firstScene.width,
+      height: firstScene.height,
+    },
+  );
+  const spec = scorePlotSpec({ ...params, labelPlacements: placements });
+  const view = await layout(spec);
   try {
     const svg = await view.toSVG();
-    const pointMarks = countMarks(
-      (view.scenegraph() as unknown as { root: SceneNode }).root,
-      `${POINT_LAYER_NAME}_marks`,
-    );
+    const scene = readScene(view);
+    const pointMarks = scene.points.length;
     const size = /<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"/.exec(svg);
     const width = Number(size?.[1] ?? 0);
     const height = Number(size?.[2] ?? 0);
@@ -196,6 +303,12 @@ export async function renderScorePlot(params: ScorePlotParams): Promise<Rendered
       pngHeight: rendered.height,
       pointMarks,
       front: paretoFront(params.points.map(({ x, y }) => ({ x, y }))),
+      labels: scene.labels.map((box, index) => ({
+        label: params.points[index]!.label,
+        ...box,
+        clear: placements[index]!.clear,
+      })),
+      obstacles: scene.obstacles,
     };
   } finally {
     view.finalize();
@@ -206,11 +319,52 @@ interface SceneNode {
   marktype?: string;
   name?: string;
   items?: SceneNode[];
+  x?: number;
+  y?: number;
+  y2?: number;
+  width?: number;
+  height?: number;
+  datum?: { label?: string };
+  bounds?: { x1: number; y1: number; x2: number; y2: number };
 }
 
-/** Items of the scenegraph marks named `name` (the drawn points of one layer). */
-function countMarks(node: SceneNode | undefined, name: string): number {
-  if (node === undefined) return 0;
-  if (node.marktype !== undefined && node.name === name) return node.items?.length ?? 0;
-  return (node.items ?? []).reduce((total, item) => total + countMarks(item, name), 0);
+/** The items of the scenegraph mark named `name`, wherever it is. */
+function markItems(node: SceneNode | undefined, name: string): SceneNode[] {
+  if (node === undefined) return [];
+  if (node.marktype !== undefined && node.name === name) return node.items ?? [];
+  return (node.items ?? []).flatMap((item) => markItems(item, name));
+}
+
+/**
+ * What a laid-out plot drew, in plot-area pixels: the markers and label boxes in the order of
+ * the points (Vega keeps data order), the Pareto line's segments and the error bars.
+ */
+function readScene(view: { scenegraph(): unknown; width(): number; height(): number }) {
+  const root = (view.scenegraph() as { root: SceneNode }).root;
+  const points = markItems(root, `${POINT_LAYER_NAME}_marks`).map((item) => ({
+    x: item.x ?? 0,
+    y: item.y ?? 0,
+  }));
+  const labels = markItems(root, `${LABEL_LAYER_NAME}_marks`).map((item) => ({
+    x1: item.bounds?.x1 ?? 0,
+    y1: item.bounds?.y1 ?? 0,
+    x2: item.bounds?.x2 ?? 0,
+    y2: item.bounds?.y2 ?? 0,
+  }));
+  const line = markItems(root, `${FRONT_LAYER_NAME}_marks`);
+  const obstacles: Segment[] = [
+    ...line.slice(1).map((item, index) => ({
+      x1: line[index]!.x ?? 0,
+      y1: line[index]!.y ?? 0,
+      x2: item.x ?? 0,
+      y2: item.y ?? 0,
+    })),
+    ...markItems(root, `${ERROR_BAR_LAYER_NAME}_marks`).map((item) => ({
+      x1: item.x ?? 0,
+      y1: item.y ?? 0,
+      x2: item.x ?? 0,
+      y2: item.y2 ?? 0,
+    })),
+  ];
+  return { points, labels, obstacles, width: view.width(), height: view.height() };
 }

@@ -5,6 +5,7 @@ import type { BenchmarkMetric, BenchmarkScore } from "./benchmark-stages.js";
 import type { VariantBudget } from "./budget-analysis.js";
 import type { CallCacheStats } from "./call-cache.js";
 import type { ParameterRow } from "./model-parameters.js";
+import type { PairedComparisons } from "./paired-comparison.js";
 import type { AblationBenchmark, PaperFigure } from "./paper-figures.js";
 import type { AblationVariant, StudyName } from "./studies.js";
 import type { VariantSettings } from "./variant-runner.js";
@@ -60,6 +61,11 @@ export interface AblationStudyResult {
    * how many were replayed from the shared cache instead of being made again.
    */
   sharing: { calls: number; cachedCalls: number; rate: number };
+  /**
+   * Each variant against the study's first variant on the same instances (paired bootstrap and
+   * sign test); `undefined` when the first variant has no per-instance scores.
+   */
+  comparisons?: PairedComparisons;
   /** Judge replies served from the shared judgment cache in this study. */
   judgeCacheHits: number;
   /** Judge tokens and list-price cost of this study (cached replies cost nothing). */

@@ -83,7 +83,8 @@ export function registerAblateCommand(program: Command, io: CliIo): void {
         .choices(STUDY_NAMES)
         .makeOptionMandatory(),
     )
-    .addOption(benchmarkOption())
+    // AlpacaEval 2.0 is the benchmark of the paper's ablations, so it is the default.
+    .addOption(benchmarkOption("alpaca-eval"))
     .requiredOption(
       "--out <dir>",
       "study directory: results.md, results.csv, plots, caches, one directory per variant",

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, statSync } from "node:fs";
 import { homedir, hostname } from "node:os";
 import { dirname, join } from "node:path";
+import type { CheckpointTuple } from "@langchain/langgraph";
 import type { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import type { ProviderEnvironment } from "../models/load-chat-model.js";
 import { CliError, EXIT } from "./cli-error.js";
@@ -197,6 +198,40 @@ export class ThreadStore {
       .prepare("SELECT config FROM moa_threads WHERE thread_id = ?")
       .get(thread) as { config: string } | undefined;
     return row === undefined ? undefined : JSON.parse(row.config);
+  }
+
+  /**
+   * Ids of the threads with checkpoints, sorted. Read from the checkpointer's own table (the
+   * saver has no listing method); other tables in the file are left alone.
+   */
+  threadIds(): string[] {
+    const table = this.checkpointer.db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'checkpoints'")
+      .get();
+    if (table === undefined) return [];
+    const rows = this.checkpointer.db
+      .prepare(
+        "SELECT DISTINCT thread_id FROM checkpoints WHERE checkpoint_ns = '' ORDER BY thread_id",
+      )
+      .all() as { thread_id: string }[];
+    return rows.map((row) => row.thread_id);
+  }
+
+  /** Every checkpoint of a thread's root graph, newest first (the checkpointer's `list`). */
+  async history(thread: string): Promise<CheckpointTuple[]> {
+    const tuples: CheckpointTuple[] = [];
+    for await (const tuple of this.checkpointer.list({
+      configurable: { thread_id: thread, checkpoint_ns: "" },
+    })) {
+      tuples.push(tuple);
+    }
+    return tuples;
+  }
+
+  /** Removes a thread: its checkpoints and pending writes, and its remembered configuration. */
+  async deleteThread(thread: string): Promise<void> {
+    await this.checkpointer.deleteThread(thread);
+    this.checkpointer.db.prepare("DELETE FROM moa_threads WHERE thread_id = ?").run(thread);
   }
 
   close(): void {

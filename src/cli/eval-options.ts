@@ -10,11 +10,13 @@ export const BENCHMARKS = ["alpaca-eval", "mt-bench", "flask"] as const;
 /** One of {@link BENCHMARKS}. */
 export type Benchmark = (typeof BENCHMARKS)[number];
 
-/** `--benchmark`, required, with its choices (commander reports a wrong one as a usage error). */
-export function benchmarkOption(): Option {
-  return new Option("--benchmark <name>", "the benchmark")
-    .choices(BENCHMARKS)
-    .makeOptionMandatory();
+/**
+ * `--benchmark` with its choices (commander reports a wrong one as a usage error): required, or
+ * defaulting to `fallback` (shown in the help) when one is given.
+ */
+export function benchmarkOption(fallback?: Benchmark): Option {
+  const option = new Option("--benchmark <name>", "the benchmark").choices(BENCHMARKS);
+  return fallback === undefined ? option.makeOptionMandatory() : option.default(fallback);
 }
 
 /**

@@ -79,10 +79,16 @@ export function formatMtBenchReport(report: MtBenchReport, options: FormatOption
   const published = MT_BENCH_PUBLISHED.map(
     (row) => `${row.name} ${fixed(row.score)} / ${fixed(row.turn1)} / ${fixed(row.turn2)}`,
   ).join(" · ");
+  const turns = 2 * report.n_questions_total;
   return [
     options.title ?? `MT-Bench — ${report.model}`,
     table.toString(),
     `Published (paper Table 2b, GPT-4 judge; average / turn 1 / turn 2): ${published}.`,
+    ...(report.n_questions < report.n_questions_total || report.n_judgments < turns
+      ? [
+          `Note: ${report.n_questions} of ${report.n_questions_total} questions judged (${report.n_judgments} of ${turns} turns rated); figures on a subset are not comparable to the paper.`,
+        ]
+      : []),
   ].join("\n");
 }
 

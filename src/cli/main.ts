@@ -14,6 +14,7 @@ import { registerEvalCommand } from "./eval-command.js";
 import { registerModelsCommand } from "./models-command.js";
 import { registerRunCommand } from "./run-command.js";
 import { registerSimCommand } from "./sim-command.js";
+import { registerThreadsCommand } from "./threads-command.js";
 
 const FLAG_NAMES: Record<string, string> = {
   maxTokens: "--max-tokens",
@@ -35,6 +36,7 @@ export function createProgram(io: CliIo): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerRunCommand(program, io);
   registerSimCommand(program, io);
+  registerThreadsCommand(program, io);
   registerEvalCommand(program, io);
   registerAblateCommand(program, io);
   registerPlanCommand(program, io);

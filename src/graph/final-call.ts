@@ -1,8 +1,9 @@
-import type { AIMessageChunk, BaseMessage } from "@langchain/core/messages";
+import type { BaseMessage } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { tallyProposals } from "../budget/run-spend.js";
 import type { Usage } from "../state/proposal.js";
 import type { MoaState } from "../state/moa-state.js";
+import { createAnswerMessageId } from "./answer-message-id.js";
 import { createCallSignal } from "./call-signal.js";
 import { ModelCallError } from "../errors/model-call-error.js";
 import { describeError, isControlFlowError } from "./control-flow.js";
@@ -12,7 +13,8 @@ import type { MoaPlan, ResolvedProposer } from "./proposer-spec.js";
 /**
  * One call of the final node (aggregator or ranker) under the plan's whole-call timeout. Any
  * failure other than control flow becomes a credential-free {@link ModelCallError} (a timeout
- * says so instead of a bare abort).
+ * says so instead of a bare abort). The aggregator's reply, which becomes the turn's answer in
+ * `messages`, comes back under an id of its own (see `createAnswerMessageId`).
  */
 export async function callFinalModel(
   receiver: ResolvedProposer,
@@ -20,23 +22,27 @@ export async function callFinalModel(
   config: LangGraphRunnableConfig,
   plan: MoaPlan,
   role: Exclude<MoaRole, "proposer">,
-): Promise<AIMessageChunk> {
+): Promise<BaseMessage> {
   const call = createCallSignal(config.signal, undefined, plan.callTimeoutMs);
+  const answerId = role === "aggregator" ? createAnswerMessageId() : undefined;
   try {
-    return await receiver.model.invoke(
-      messages,
-      modelCallConfig(
-        config,
-        {
-          moa_role: role,
-          moa_layer: plan.proposerLayers.length + 1,
-          moa_proposer_id: receiver.id,
-          moa_sample: 0,
-        },
-        // The ranker's reply is a number, not the answer: keep it out of the token stream.
-        { stream: role === "aggregator", signal: call.signal },
-      ),
+    const callConfig = modelCallConfig(
+      config,
+      {
+        moa_role: role,
+        moa_layer: plan.proposerLayers.length + 1,
+        moa_proposer_id: receiver.id,
+        moa_sample: 0,
+      },
+      // The ranker's reply is a number, not the answer: keep it out of the token stream.
+      { stream: role === "aggregator", signal: call.signal },
     );
+    if (answerId === undefined) return await receiver.model.invoke(messages, callConfig);
+    const reply = await receiver.model.invoke(messages, {
+      ...callConfig,
+      callbacks: answerId.callbacks(callConfig.callbacks),
+    });
+    return answerId.label(reply);
   } catch (error) {
     if (isControlFlowError(error, config.signal)) throw error;
     const status = (error as { status?: unknown } | null)?.status;

@@ -42,6 +42,12 @@ export interface FakeChatModelParams extends BaseChatModelParams {
   latencyMs?: number | ((context: FakeReplyContext) => number);
   /** Characters per streamed chunk. @default 4 */
   chunkSize?: number;
+  /**
+   * Id of every reply message (and streamed chunk), like a provider's completion id. Set a
+   * constant to simulate a provider whose ids repeat.
+   * @default undefined (no id; LangChain assigns `run-…`)
+   */
+  messageId?: string;
   temperature?: number;
   maxTokens?: number;
   /** Shared call log; clones made for per-proposer sampling share their original's. */
@@ -101,7 +107,11 @@ export class FakeChatModel extends BaseChatModel {
     options: this["ParsedCallOptions"],
   ): Promise<ChatResult> {
     const text = await this.run(messages, options);
-    const message = new AIMessage({ content: text, usage_metadata: usageOf(messages, text) });
+    const message = new AIMessage({
+      content: text,
+      id: this.params.messageId,
+      usage_metadata: usageOf(messages, text),
+    });
     return { generations: [{ text, message }] };
   }
 
@@ -116,7 +126,7 @@ export class FakeChatModel extends BaseChatModel {
       const piece = text.slice(offset, offset + size);
       const chunk = new ChatGenerationChunk({
         text: piece,
-        message: new AIMessageChunk({ content: piece }),
+        message: new AIMessageChunk({ content: piece, id: this.params.messageId }),
       });
       yield chunk;
       await runManager?.handleLLMNewToken(piece, undefined, undefined, undefined, undefined, {
@@ -125,7 +135,11 @@ export class FakeChatModel extends BaseChatModel {
     }
     yield new ChatGenerationChunk({
       text: "",
-      message: new AIMessageChunk({ content: "", usage_metadata: usageOf(messages, text) }),
+      message: new AIMessageChunk({
+        content: "",
+        id: this.params.messageId,
+        usage_metadata: usageOf(messages, text),
+      }),
     });
   }
 

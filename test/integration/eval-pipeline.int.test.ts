@@ -368,12 +368,16 @@ describe("moa eval: MT-Bench generate → judge → report", () => {
       by_category: { writing: 7, math: 7, stem: 7 },
       n_judgments: 6,
       n_dropped: 0,
+      n_questions: 3,
+      n_questions_total: 3,
     });
     const text = await moa(
       evalArgv("report", "mt-bench", "--judgments", judgments(), "--data", questions()),
     );
     expect(text.out).toMatch(/score \(both turns\)\s+│\s+7\.00/);
     expect(text.out).toContain("MoA 9.25 / 9.44 / 9.07");
+    // Every question of the given set is judged on both turns: no subset note.
+    expect(text.out).not.toContain("questions judged");
   });
 });
 

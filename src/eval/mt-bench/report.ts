@@ -19,6 +19,14 @@ export interface MtBenchReport {
   n_judgments: number;
   /** Judgments dropped because no rating could be parsed (score −1). */
   n_dropped: number;
+  /** Questions with at least one valid judgment. */
+  n_questions: number;
+  /**
+   * Questions of the benchmark (80 for MT-Bench): `n_questions` below it, or fewer than two
+   * valid judgments per question, means the report covers a subset and is not comparable to
+   * published figures.
+   */
+  n_questions_total: number;
 }
 
 /**
@@ -78,6 +86,8 @@ export function reportMtBench(
     ),
     n_judgments: valid.length,
     n_dropped: own.length - valid.length,
+    n_questions: new Set(valid.map((judgment) => judgment.question_id)).size,
+    n_questions_total: questions.length,
   };
 }
 

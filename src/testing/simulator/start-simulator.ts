@@ -60,6 +60,12 @@ export interface SimulatorOptions {
    * @default 0
    */
   seed?: number;
+  /**
+   * Id of every chat completion (the same on all chunks of a stream). Set a constant to play a
+   * provider whose completion ids repeat, as ids that restart with a process do.
+   * @default `chatcmpl-sim<n>`, n the request's sequence number since start
+   */
+  completionId?: string;
 }
 
 /** A running simulator; see {@link startSimulator}. */
@@ -304,7 +310,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         fault,
         latencyMs: sampleLatencyMs(behaviour.latencyMs, { seed, model: checked.model, callIndex }),
         identity: {
-          id: `chatcmpl-sim${sequence}`,
+          id: options.completionId ?? `chatcmpl-sim${sequence}`,
           created: Math.floor(entry.receivedAt / 1000),
           model: checked.model,
         },

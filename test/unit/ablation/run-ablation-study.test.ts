@@ -161,6 +161,35 @@ describe("runAblationStudy (MT-Bench on fakes)", () => {
     expect(await readFile(result.files.tflopsPlot!.svg, "utf8")).toMatch(/^<svg/);
   });
 
+  it("compares every variant with the first on the same instances, in results.md", async () => {
+    // l1 rates 2 on every turn, l2 and l3 rate 4: +2 on each of the 4 pairs.
+    expect(result.comparisons).toMatchObject({
+      reference: "l1",
+      instanceScore: "judge rating of one turn (1–10)",
+      resamples: 10_000,
+    });
+    expect(result.comparisons!.comparisons).toEqual(
+      ["l2", "l3"].map((variant) => ({
+        variant,
+        pairs: 4,
+        difference: 2,
+        low: 2,
+        high: 2,
+        pValue: 2 / 10_001,
+        // 4 wins of 4: 2 · 1 / 16.
+        signTest: { wins: 4, losses: 0, ties: 0, pValue: 0.125 },
+      })),
+    );
+    const markdown = await readFile(join(out, "results.md"), "utf8");
+    expect(markdown).toContain("## Paired comparisons against `l1`");
+    expect(markdown).toContain(
+      "| `l2` | 4 | +2.00 | [+2.00, +2.00] | < 0.001 | 4 / 0 / 0 | 0.125 |",
+    );
+    expect(markdown).toContain(
+      "| `l3` | 4 | +2.00 | [+2.00, +2.00] | < 0.001 | 4 / 0 / 0 | 0.125 |",
+    );
+  });
+
   it("resumes without a single model call and reproduces the results", async () => {
     const before = models.counter.calls;
     const again = await runAblationStudy(study());

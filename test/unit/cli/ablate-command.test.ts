@@ -32,11 +32,6 @@ describe("moa ablate usage errors", () => {
       /Allowed choices are ranker, proposers, roles, layers/,
     ],
     [
-      "a missing --benchmark",
-      () => ["ablate", "--study", "layers", "--out", file("s")],
-      /required option '--benchmark <name>'/,
-    ],
-    [
       "a missing --out",
       () => ["ablate", "--study", "layers", "--benchmark", "alpaca-eval"],
       /required option '--out <dir>'/,
@@ -115,6 +110,25 @@ describe("moa ablate usage errors", () => {
     const result = await moa([...base(), "--study", "layers", "--max-instances", "1"]);
     expect(result.code).toBe(2);
     expect(result.err).toMatch(/OPENAI_API_KEY|TOGETHER_API_KEY/);
+  });
+
+  it("defaults --benchmark to alpaca-eval and says so in its help", async () => {
+    const run = await moa([
+      "ablate",
+      "--study",
+      "layers",
+      "--out",
+      file("default"),
+      "--max-instances",
+      "1",
+    ]);
+    // Past argument parsing: the AlpacaEval judge (an OpenAI model) needs its key.
+    expect(run.err).not.toMatch(/--benchmark/);
+    expect(run.err).toMatch(/OPENAI_API_KEY|TOGETHER_API_KEY/);
+    const help = await moa(["ablate", "--help"]);
+    expect(help.out.replace(/\s+/g, " ")).toMatch(
+      /--benchmark <name>.*\(choices: "alpaca-eval", "mt-bench", "flask", default: "alpaca-eval"\)/,
+    );
   });
 
   it("documents every option in its help", async () => {

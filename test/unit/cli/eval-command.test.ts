@@ -321,12 +321,17 @@ describe("moa eval report on small files", () => {
       by_category: { writing: 8, math: 10, stem: 7 },
       n_judgments: 5,
       n_dropped: 1,
+      n_questions: 3,
+      n_questions_total: 80,
     });
     const text = await evalReport("mt-bench", "--judgments", file("judgments.jsonl"));
     expect(text.code).toBe(0);
     expect(text.out).toContain("MT-Bench — my-moa");
     expect(text.out).toMatch(/turn 1\s+│\s+8\.33/);
     expect(text.out).toContain("MoA-Lite 9.18 / 9.38 / 8.99");
+    expect(text.out).toContain(
+      "Note: 3 of 80 questions judged (5 of 160 turns rated); figures on a subset are not comparable to the paper.",
+    );
   });
 
   it("reports FLASK reviews as per-skill averages", async () => {

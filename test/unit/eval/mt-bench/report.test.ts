@@ -44,7 +44,14 @@ describe("reportMtBench", () => {
       by_category: { writing: 8, math: 4 },
       n_judgments: 3,
       n_dropped: 1,
+      n_questions: 2,
+      n_questions_total: 2,
     });
+  });
+
+  it("counts the questions with a valid judgment out of the benchmark's questions", () => {
+    const report = reportMtBench([judgment(81, 1, 9), judgment(101, 1, -1)], questions);
+    expect(report).toMatchObject({ n_questions: 1, n_questions_total: 2, n_judgments: 1 });
   });
 
   it("asks which model to report when the judgments cover several", () => {

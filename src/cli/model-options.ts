@@ -19,6 +19,8 @@ export interface ModelFlags {
   stragglerGraceMs?: string;
   budgetUsd?: string;
   budgetTokens?: string;
+  budgetCheck?: string;
+  expectedOutputTokens?: string;
 }
 
 /** Adds the model options to a command. */
@@ -51,7 +53,17 @@ export function addModelOptions(command: Command): Command {
       "once a layer's quorum is met, cancel the rest after this long",
     )
     .option("--budget-usd <usd>", "refuse or stop the run above this cost (list prices)")
-    .option("--budget-tokens <n>", "refuse or stop the run above this many tokens");
+    .option("--budget-tokens <n>", "refuse or stop the run above this many tokens")
+    .addOption(
+      new Option(
+        "--budget-check <estimate>",
+        "which pre-flight estimate refuses a budgeted run: expected (typical answers; default) or upper (every call at --max-tokens); the running tally stops the run either way",
+      ).choices(["expected", "upper"]),
+    )
+    .option(
+      "--expected-output-tokens <n>",
+      "typical output tokens of one call, for the expected estimate (default 500)",
+    );
 }
 
 /**
@@ -69,6 +81,7 @@ export function flagsToConfig(flags: ModelFlags): MoaConfigInput {
   }
   if (flags.aggregator !== undefined) config.aggregator = flags.aggregator;
   if (flags.aggregation !== undefined) config.aggregation = flags.aggregation;
+  if (flags.budgetCheck !== undefined) config.budgetCheck = flags.budgetCheck;
   const numbers: [keyof ModelFlags, string, string][] = [
     ["layers", "layers", "--layers"],
     ["samples", "samples", "--samples"],
@@ -80,6 +93,7 @@ export function flagsToConfig(flags: ModelFlags): MoaConfigInput {
     ["stragglerGraceMs", "stragglerGraceMs", "--straggler-grace-ms"],
     ["budgetUsd", "maxCostUsd", "--budget-usd"],
     ["budgetTokens", "maxRunTokens", "--budget-tokens"],
+    ["expectedOutputTokens", "expectedOutputTokens", "--expected-output-tokens"],
   ];
   for (const [flag, key, name] of numbers) {
     const raw = flags[flag];

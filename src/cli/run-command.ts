@@ -11,6 +11,7 @@ import { loadPriceTable, PRICE_FILE_HELP } from "./price-file.js";
 import { startSimulator, type Simulator } from "../testing/simulator/index.js";
 import { ThreadStore, checkpointPath } from "./checkpoint-store.js";
 import { CliError, EXIT } from "./cli-error.js";
+import { localThreadsEnvironment, THREADS_HELP } from "./local-threads.js";
 import type { CliIo } from "./cli-io.js";
 import { addModelOptions, flagsToConfig, type ModelFlags } from "./model-options.js";
 import { summarizeRun } from "./run-summary.js";
@@ -26,6 +27,7 @@ interface OutputFlags {
 interface RunFlags extends ModelFlags, OutputFlags {
   thread?: string;
   prices?: string;
+  threads?: string;
 }
 
 /** Registers `moa run` and `moa resume`. */
@@ -45,6 +47,7 @@ export function registerRunCommand(program: Command, io: CliIo): void {
       "SQLite file for --thread (default: $MOA_CHECKPOINT_DB or ~/.local/state/langgraph-moa/checkpoints.sqlite)",
     )
     .option("--prices <file>", PRICE_FILE_HELP)
+    .option("--threads <n>", THREADS_HELP)
     .option("--json", "print one JSON object (answer, proposals, usage, …) instead of text")
     .option(
       "--simulate",
@@ -53,8 +56,9 @@ export function registerRunCommand(program: Command, io: CliIo): void {
     .action(async (prompt: string, flags: RunFlags) => {
       const config = parseMoaConfig(flagsToConfig(flags), "moa run options");
       const prices = loadPriceTable(flags.prices);
+      const threads = localThreadsEnvironment(flags.threads, configSpecs(config), io.env);
       io.exitCode = await withRuntime(flags, io, async (env, store) => {
-        const graph = buildGraph(config, env, store?.checkpointer, prices);
+        const graph = buildGraph(config, { ...env, ...threads }, store?.checkpointer, prices);
         if (flags.thread && store) {
           const state = await graph.getState(threadConfig(flags.thread));
           if (state.next.length > 0) {
@@ -95,7 +99,12 @@ export function registerRunCommand(program: Command, io: CliIo): void {
             );
           }
           const config = parseMoaConfig(stored, `thread "${flags.thread}" configuration`);
-          const graph = buildGraph(config, env, store!.checkpointer, loadPriceTable(undefined));
+          const graph = buildGraph(
+            config,
+            { ...env, ...localThreadsEnvironment(undefined, configSpecs(config), env) },
+            store!.checkpointer,
+            loadPriceTable(undefined),
+          );
           const state = await graph.getState(threadConfig(flags.thread));
           if (state.next.length === 0) {
             throw new CliError(
@@ -117,6 +126,10 @@ export function registerRunCommand(program: Command, io: CliIo): void {
 }
 
 type MoaGraph = ReturnType<typeof buildGraph>;
+
+function configSpecs(config: ResolvedMoaConfig): string[] {
+  return [...config.proposers, config.aggregator];
+}
 
 function buildGraph(
   config: ResolvedMoaConfig,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { InvalidConfigError } from "../errors/invalid-config-error.js";
+import type { BudgetCheck } from "../graph/proposer-spec.js";
 import {
   DEFAULT_PRESET,
   PRESETS,
@@ -115,6 +116,20 @@ export const MoaConfigSchema = z
       .min(1, "must be ≥ 1")
       .optional()
       .describe("Budget: refuse or stop the run above this many tokens (all calls)."),
+    budgetCheck: z
+      .enum(["expected", "upper"])
+      .optional()
+      .describe(
+        'Budget: which pre-flight estimate refuses the run: "expected" (typical answers of `expectedOutputTokens`) or "upper" (every call at its full `maxTokens`). The running tally stops the run either way. Default "expected".',
+      ),
+    expectedOutputTokens: z
+      .number()
+      .int("must be a whole number")
+      .min(1, "must be ≥ 1")
+      .optional()
+      .describe(
+        "Budget: typical output tokens of one call for the expected estimate (AlpacaEval answers average ≈ 480). Default 500.",
+      ),
   })
   .strict();
 
@@ -130,6 +145,8 @@ export interface ResolvedMoaConfig extends MoaPreset {
   stragglerGraceMs?: number;
   maxCostUsd?: number;
   maxRunTokens?: number;
+  budgetCheck?: BudgetCheck;
+  expectedOutputTokens?: number;
 }
 
 /**
@@ -172,6 +189,8 @@ export function parseMoaConfig(input: unknown, source: string): ResolvedMoaConfi
     stragglerGraceMs: overrides.stragglerGraceMs,
     maxCostUsd: overrides.maxCostUsd,
     maxRunTokens: overrides.maxRunTokens,
+    budgetCheck: overrides.budgetCheck,
+    expectedOutputTokens: overrides.expectedOutputTokens,
   };
   const issues = [];
   const fanOut = resolved.proposers.length * resolved.samples;

@@ -223,6 +223,7 @@ async function streamRun(
             costUsd: summary.costUsd,
             costComplete: summary.unpricedModels.length === 0,
             unpricedModels: summary.unpricedModels,
+            localModels: summary.localModels,
           },
           wallTimeMs,
         },

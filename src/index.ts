@@ -17,8 +17,11 @@ export {
   type ProposalStartEvent,
   type ProposerSpec,
   type RunBudget,
+  type BudgetCheck,
   type MoaStateGraph,
+  DEFAULT_BUDGET_CHECK,
   DEFAULT_CALL_TIMEOUT_MS,
+  DEFAULT_EXPECTED_OUTPUT_TOKENS,
 } from "./graph/index.js";
 export {
   AGGREGATE_AND_SYNTHESIZE_PROMPT,
@@ -57,13 +60,16 @@ export {
 } from "./errors/index.js";
 export {
   DEFAULT_PRICES,
+  LOCAL_PRICE_SOURCE,
   PROVIDERS,
   findPrice,
+  priceTokens,
   loadChatModel,
   parseModelSpec,
   type LoadChatModelOptions,
   type ModelSpec,
   type PriceRow,
+  type TokenPrice,
   type ProviderEnvironment,
 } from "./models/index.js";
 export {

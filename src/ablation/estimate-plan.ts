@@ -1,5 +1,4 @@
 import type { BudgetTotals, LayerTotals } from "./budget-analysis.js";
-import { costOf } from "../budget/estimate-run.js";
 import { knownContextWindow } from "../context/context-windows.js";
 import {
   CHARACTERS_PER_TOKEN,
@@ -9,7 +8,7 @@ import {
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import type { MoaRole } from "../graph/model-call-config.js";
 import type { AggregationStrategy } from "../graph/proposer-spec.js";
-import { DEFAULT_PRICES, findPrice, type PriceRow } from "../models/price-table.js";
+import { DEFAULT_PRICES, findPrice, priceTokens, type PriceRow } from "../models/price-table.js";
 import { AGGREGATE_AND_SYNTHESIZE_PROMPT } from "../prompts/aggregate-and-synthesize-prompt.js";
 import { buildRankMessages } from "../prompts/rank-prompt.js";
 import {
@@ -163,7 +162,7 @@ export function estimatePlan(input: EstimatePlanInput): PlanEstimate {
       calls,
       inputTokens,
       outputTokens: output,
-      ...(price ? { costUsd: costOf(price, inputTokens * calls, output * calls) } : {}),
+      ...(price ? { costUsd: priceTokens(price, inputTokens * calls, output * calls) } : {}),
       ...(size ? { tflops: callTflops(size.activeParametersB, inputTokens + output) } : {}),
       latencyMs: firstTokenMs + (output / tokensPerSecond) * 1000,
     } satisfies PlannedCalls;

@@ -1,18 +1,13 @@
 import { estimateTokens } from "../context/estimate-tokens.js";
+import { priceTokens, type TokenPrice } from "../models/price-table.js";
 import { AGGREGATE_AND_SYNTHESIZE_PROMPT } from "../prompts/aggregate-and-synthesize-prompt.js";
-
-/** USD per million tokens. */
-export interface TokenPrice {
-  inputPerMillion: number;
-  outputPerMillion: number;
-}
 
 /** One model's calls in an estimate. */
 export interface EstimatedCaller {
   id: string;
   /** Parallel calls of this model in its layer. */
   samples: number;
-  /** Output cap of each call (the estimate assumes every call uses all of it). */
+  /** Output cap of each call (the upper bound assumes every call uses all of it). */
   maxOutputTokens: number;
   price?: TokenPrice;
 }
@@ -24,9 +19,14 @@ export interface RunEstimateInput {
   /** One list per proposer layer. */
   proposerLayers: readonly (readonly EstimatedCaller[])[];
   aggregator: EstimatedCaller;
+  /**
+   * Typical output tokens of one call, for an expected-cost estimate: each call writes the
+   * smaller of this and its cap. @default each call's `maxOutputTokens` (an upper bound)
+   */
+  expectedOutputTokens?: number;
 }
 
-/** An upper-bound estimate of one run. */
+/** An estimate of one run. */
 export interface RunEstimate {
   calls: number;
   inputTokens: number;
@@ -40,8 +40,9 @@ export interface RunEstimate {
 }
 
 /**
- * Pre-flight estimate of a MoA run before any call: every call is assumed to write its full
- * `maxOutputTokens`, so the figure is an upper bound. Layer 1 calls read the prompt; layer k ≥ 2
+ * Pre-flight estimate of a MoA run before any call. Without `expectedOutputTokens` every call is
+ * assumed to write its full `maxOutputTokens`, so the figure is an upper bound; with it, each call
+ * writes the smaller of the two, an expectation. Layer 1 calls read the prompt; layer k ≥ 2
  * calls and the aggregator read the prompt, the Aggregate-and-Synthesize text and every answer
  * of the previous layer.
  */
@@ -49,6 +50,7 @@ export function estimateRun({
   promptTokens,
   proposerLayers,
   aggregator,
+  expectedOutputTokens,
 }: RunEstimateInput): RunEstimate {
   const overhead = estimateTokens(AGGREGATE_AND_SYNTHESIZE_PROMPT);
   let calls = 0;
@@ -63,12 +65,13 @@ export function estimateRun({
     let layerOutput = 0;
     for (const caller of layer) {
       const callInput = input * caller.samples;
-      const callOutput = caller.maxOutputTokens * caller.samples;
+      const perCall = Math.min(caller.maxOutputTokens, expectedOutputTokens ?? Infinity);
+      const callOutput = perCall * caller.samples;
       calls += caller.samples;
       inputTokens += callInput;
       outputTokens += callOutput;
       layerOutput += callOutput;
-      if (caller.price) pricedCostUsd += costOf(caller.price, callInput, callOutput);
+      if (caller.price) pricedCostUsd += priceTokens(caller.price, callInput, callOutput);
       else unpriced.add(caller.id);
     }
     previousOutput = layerOutput;
@@ -81,9 +84,4 @@ export function estimateRun({
     unpriced: [...unpriced].sort(),
     criticalPathCalls: layers.length,
   };
-}
-
-/** USD cost of tokens at a price. */
-export function costOf(price: TokenPrice, inputTokens: number, outputTokens: number): number {
-  return (inputTokens * price.inputPerMillion + outputTokens * price.outputPerMillion) / 1_000_000;
 }

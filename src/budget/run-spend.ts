@@ -3,7 +3,8 @@ import { estimateMessageTokens } from "../context/estimate-tokens.js";
 import { BudgetExceededError, type BudgetSpend } from "../errors/budget-exceeded-error.js";
 import type { MoaPlan, ResolvedBudget, ResolvedProposer } from "../graph/proposer-spec.js";
 import type { Usage } from "../state/proposal.js";
-import { costOf, estimateRun, type TokenPrice } from "./estimate-run.js";
+import { priceTokens, type TokenPrice } from "../models/price-table.js";
+import { estimateRun, type RunEstimate } from "./estimate-run.js";
 
 /** The price of a proposer's calls: by its id, else its model name; `undefined` when unknown. */
 export function priceFor(
@@ -37,7 +38,7 @@ export class SpendTally {
     this.spend.inputTokens += usage.inputTokens;
     this.spend.outputTokens += usage.outputTokens;
     const price = priceFor(this.budget, proposer);
-    if (price) this.spend.costUsd += costOf(price, usage.inputTokens, usage.outputTokens);
+    if (price) this.spend.costUsd += priceTokens(price, usage.inputTokens, usage.outputTokens);
     else if (!this.spend.unpriced.includes(proposer.id)) this.spend.unpriced.push(proposer.id);
   }
 
@@ -81,24 +82,52 @@ export function tallyProposals(
   return tally;
 }
 
+/** The two pre-flight estimates of a run (see {@link estimateBudgetedRun}). */
+export interface BudgetEstimates {
+  /** Every call writes its full output cap: the run cannot cost more than this. */
+  upper: RunEstimate;
+  /** Every call writes `budget.expectedOutputTokens` (or its cap, when smaller). */
+  expected: RunEstimate;
+}
+
 /**
- * Pre-flight check before any call: refuses a run whose upper-bound estimate cannot fit the
- * budget, or whose cost cap cannot be enforced because a model has no known price.
+ * Both pre-flight estimates of a budgeted run before any call: the upper bound (every call at its
+ * cap, `maxTokens` or `budget.assumedOutputTokens`) and the expectation (every call at
+ * `budget.expectedOutputTokens`, capped).
  */
-export function checkBudgetBeforeRun(plan: MoaPlan, messages: readonly BaseMessage[]): void {
-  const budget = plan.budget;
-  if (!budget) return;
+export function estimateBudgetedRun(
+  plan: MoaPlan,
+  budget: ResolvedBudget,
+  messages: readonly BaseMessage[],
+): BudgetEstimates {
   const caller = (proposer: ResolvedProposer) => ({
     id: proposer.id,
     samples: proposer.samples,
     maxOutputTokens: proposer.maxOutputTokens ?? budget.assumedOutputTokens,
     price: priceFor(budget, proposer),
   });
-  const estimate = estimateRun({
+  const input = {
     promptTokens: estimateMessageTokens(messages),
     proposerLayers: plan.proposerLayers.map((layer) => layer.map(caller)),
     aggregator: caller(plan.aggregator),
-  });
+  };
+  return {
+    upper: estimateRun(input),
+    expected: estimateRun({ ...input, expectedOutputTokens: budget.expectedOutputTokens }),
+  };
+}
+
+/**
+ * Pre-flight check before any call: refuses a run whose estimate cannot fit the budget, or whose
+ * cost cap cannot be enforced because a model has no known price. `budget.check` picks the
+ * estimate that gates: `"expected"` (typical output lengths) or `"upper"` (every call at its
+ * cap). Either way the running tally ({@link SpendTally}) stops the run once a cap is crossed.
+ */
+export function checkBudgetBeforeRun(plan: MoaPlan, messages: readonly BaseMessage[]): void {
+  const budget = plan.budget;
+  if (!budget) return;
+  const estimates = estimateBudgetedRun(plan, budget, messages);
+  const estimate = estimates[budget.check];
   const summary = {
     calls: estimate.calls,
     inputTokens: estimate.inputTokens,
@@ -121,16 +150,26 @@ export function checkBudgetBeforeRun(plan: MoaPlan, messages: readonly BaseMessa
         "Add them to `budget.prices` (USD per million input/output tokens); prices are never guessed.",
     );
   }
+  const basis =
+    budget.check === "upper"
+      ? 'every call writing its full output cap (`budget.check` "upper")'
+      : `${budget.expectedOutputTokens} output tokens per call (\`budget.check\` "expected", \`budget.expectedOutputTokens\`)`;
+  const fixes =
+    budget.check === "upper"
+      ? 'Lower `maxTokens` per call, use `budget.check` "expected", use fewer or cheaper proposers or layers, or raise the budget.'
+      : "Use fewer or cheaper proposers or layers, or raise the budget.";
+  const verb = budget.check === "upper" ? "may use up to" : "is expected to use";
+  const costVerb = budget.check === "upper" ? "may cost up to" : "is expected to cost";
   if (maxTokens !== undefined && totalTokens > maxTokens) {
     throw refuse(
-      `The run may use up to ${totalTokens} tokens over ${estimate.calls} calls (estimate: ${estimate.inputTokens} in / ${estimate.outputTokens} out), ` +
-        `above \`budget.maxTokens\` ${maxTokens}. Lower \`maxTokens\` per call, use fewer proposers or layers, or raise the budget.`,
+      `The run ${verb} ${totalTokens} tokens over ${estimate.calls} calls (estimate: ${estimate.inputTokens} in / ${estimate.outputTokens} out, ${basis}), ` +
+        `above \`budget.maxTokens\` ${maxTokens}. ${fixes}`,
     );
   }
   if (maxCostUsd !== undefined && estimate.pricedCostUsd > maxCostUsd) {
     throw refuse(
-      `The run may cost up to $${estimate.pricedCostUsd.toFixed(6)} over ${estimate.calls} calls (${totalTokens} tokens), ` +
-        `above \`budget.maxCostUsd\` $${maxCostUsd}. Lower \`maxTokens\` per call, use fewer or cheaper proposers, or raise the budget.`,
+      `The run ${costVerb} $${estimate.pricedCostUsd.toFixed(6)} over ${estimate.calls} calls (${totalTokens} tokens, ${basis}), ` +
+        `above \`budget.maxCostUsd\` $${maxCostUsd}. ${fixes}`,
     );
   }
 }

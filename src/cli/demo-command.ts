@@ -14,8 +14,9 @@ import type { LocalModelStats } from "../local/local-model-types.js";
 import { disposeLocalModels, localEngineStartMs, localModelStats } from "../local/local-models.js";
 import { LOCAL_ENVIRONMENT, modelsDirectory } from "../local/models-directory.js";
 import { loadChatModel } from "../models/index.js";
-import type { PriceRow } from "../models/price-table.js";
+import { DEFAULT_PRICES } from "../models/price-table.js";
 import { CliError, EXIT } from "./cli-error.js";
+import { localThreadsEnvironment, THREADS_HELP } from "./local-threads.js";
 import type { CliIo } from "./cli-io.js";
 import { summarizeRun } from "./run-summary.js";
 import { consumeRunStream, printAnswerAndSummary } from "./stream-run-output.js";
@@ -54,10 +55,7 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
     .option("--samples <k>", "parallel samples per proposer (each on its own sequence)")
     .option("--temperature <t>", "sampling temperature of every call")
     .option("--max-tokens <n>", "output token cap of every call", "512")
-    .option(
-      "--threads <n>",
-      `CPU threads per model (default: 1 for toy models, else $${LOCAL_ENVIRONMENT.threads} or node-llama-cpp's choice)`,
-    )
+    .option("--threads <n>", THREADS_HELP)
     .option("--json", "print one JSON object instead of streaming text")
     .action(async (prompt: string, flags: DemoFlags) => {
       io.exitCode = await runDemo(prompt, flags, io);
@@ -85,10 +83,7 @@ async function runDemo(prompt: string, flags: DemoFlags, io: CliIo): Promise<num
     },
     "moa demo options",
   );
-  const threads = number(flags.threads, "--threads");
-  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
-    throw new CliError(`--threads must be a whole number ≥ 1, got "${flags.threads}".`);
-  }
+  const threads = localThreadsEnvironment(flags.threads, specs, io.env, toyOnly);
 
   const directory = modelsDirectory(io.env);
   if (toySpecs.length > 0) {
@@ -113,23 +108,10 @@ async function runDemo(prompt: string, flags: DemoFlags, io: CliIo): Promise<num
   const env = {
     ...io.env,
     [LOCAL_ENVIRONMENT.modelsDirectory]: directory,
-    ...(threads !== undefined
-      ? { [LOCAL_ENVIRONMENT.threads]: String(threads) }
-      : toyOnly
-        ? { [LOCAL_ENVIRONMENT.threads]: "1" } // toy matrices are tiny: more threads only add overhead
-        : {}),
+    ...threads,
   };
-  // Local calls cost nothing but electricity: zero-price rows keep the table's cost column honest.
-  const prices: PriceRow[] = specs
-    .filter((spec) => spec.startsWith("local:"))
-    .map((spec) => ({
-      provider: "local",
-      model: spec.slice("local:".length),
-      inputPerMillion: 0,
-      outputPerMillion: 0,
-      source: "runs on this machine",
-      date: new Date().toISOString().slice(0, 10),
-    }));
+  // `local:` models are priced at $0 by the table itself (they run on this machine).
+  const prices = DEFAULT_PRICES;
 
   setMaxListeners(256);
   const started = performance.now();

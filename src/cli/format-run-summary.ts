@@ -25,10 +25,14 @@ export function formatRunSummary(summary: RunSummary, options: { color?: boolean
       row.costUsd === undefined ? "?" : `$${row.costUsd.toFixed(5)}`,
     ]);
   }
+  const local = summary.localModels.length
+    ? ` (${summary.localModels.join(", ")} priced at $0 because they run on your machine)`
+    : "";
   const cost =
-    summary.unpricedModels.length === 0
+    (summary.unpricedModels.length === 0
       ? `$${summary.costUsd.toFixed(5)}`
-      : `$${summary.costUsd.toFixed(5)} + unknown (no price for ${summary.unpricedModels.join(", ")})`;
+      : `$${summary.costUsd.toFixed(5)} + unknown (no price for ${summary.unpricedModels.join(", ")})`) +
+    local;
   const failed = summary.rows.filter((row) => row.status === "error").length;
   const lines = [
     table.toString(),

@@ -20,6 +20,8 @@ export interface ModelFlags {
   budgetUsd?: string;
   budgetTokens?: string;
   referenceFormat?: string;
+  budgetCheck?: string;
+  expectedOutputTokens?: string;
 }
 
 /** Adds the model options to a command. */
@@ -58,6 +60,16 @@ export function addModelOptions(command: Command): Command {
         "--reference-format <format>",
         "how references reach the aggregator: paper (numbered list, the default) or delimited (escaped <reference> tags a proposal cannot forge)",
       ).choices(["paper", "delimited"]),
+    )
+    .addOption(
+      new Option(
+        "--budget-check <estimate>",
+        "which pre-flight estimate refuses a budgeted run: expected (typical answers; default) or upper (every call at --max-tokens); the running tally stops the run either way",
+      ).choices(["expected", "upper"]),
+    )
+    .option(
+      "--expected-output-tokens <n>",
+      "typical output tokens of one call, for the expected estimate (default 500)",
     );
 }
 
@@ -77,6 +89,7 @@ export function flagsToConfig(flags: ModelFlags): MoaConfigInput {
   if (flags.aggregator !== undefined) config.aggregator = flags.aggregator;
   if (flags.aggregation !== undefined) config.aggregation = flags.aggregation;
   if (flags.referenceFormat !== undefined) config.referenceFormat = flags.referenceFormat;
+  if (flags.budgetCheck !== undefined) config.budgetCheck = flags.budgetCheck;
   const numbers: [keyof ModelFlags, string, string][] = [
     ["layers", "layers", "--layers"],
     ["samples", "samples", "--samples"],
@@ -88,6 +101,7 @@ export function flagsToConfig(flags: ModelFlags): MoaConfigInput {
     ["stragglerGraceMs", "stragglerGraceMs", "--straggler-grace-ms"],
     ["budgetUsd", "maxCostUsd", "--budget-usd"],
     ["budgetTokens", "maxRunTokens", "--budget-tokens"],
+    ["expectedOutputTokens", "expectedOutputTokens", "--expected-output-tokens"],
   ];
   for (const [flag, key, name] of numbers) {
     const raw = flags[flag];

@@ -4,7 +4,8 @@ import { estimatePlan, type PlanEstimate } from "../ablation/estimate-plan.js";
 import { findParameters } from "../ablation/model-parameters.js";
 import { describeConfig } from "../ablation/results-table.js";
 import { parseMoaConfig, type ResolvedMoaConfig } from "../config/moa-config.js";
-import { findPrice } from "../models/price-table.js";
+import { DEFAULT_BUDGET_CHECK, DEFAULT_EXPECTED_OUTPUT_TOKENS } from "../graph/resolve-plan.js";
+import { findPrice, LOCAL_PRICE_SOURCE, type PriceRow } from "../models/price-table.js";
 import { loadParameterTable, PARAMETER_FILE_HELP } from "./ablate-parameter-file.js";
 import { CliError, EXIT } from "./cli-error.js";
 import type { CliIo } from "./cli-io.js";
@@ -44,7 +45,7 @@ export function registerPlanCommand(program: Command, io: CliIo): void {
     )
     .option(
       "--output-tokens <n>",
-      "expected tokens of each answer (default: --max-tokens, an upper bound)",
+      `expected tokens of each answer (default: --expected-output-tokens, else ${DEFAULT_EXPECTED_OUTPUT_TOKENS}); the upper bound at --max-tokens is shown too`,
     )
     .option(
       "--tokens-per-second <n>",
@@ -76,25 +77,35 @@ function runPlan(flags: PlanFlags, io: CliIo): number {
   }
   const prices = loadPriceTable(flags.prices);
   const parameters = loadParameterTable(flags.parameters);
-  const estimate = estimatePlan({
-    config,
-    promptTokens,
-    ...(outputTokens !== undefined ? { outputTokens } : {}),
-    prices,
-    parameters,
-    latency: {
-      ...(firstTokenMs !== undefined ? { firstTokenMs } : {}),
-      ...(tokensPerSecond !== undefined ? { tokensPerSecond } : {}),
-    },
-  });
+  const plan = (output: number | undefined) =>
+    estimatePlan({
+      config,
+      promptTokens,
+      ...(output !== undefined ? { outputTokens: output } : {}),
+      prices,
+      parameters,
+      latency: {
+        ...(firstTokenMs !== undefined ? { firstTokenMs } : {}),
+        ...(tokensPerSecond !== undefined ? { tokensPerSecond } : {}),
+      },
+    });
+  // The expectation (a typical answer, never above the cap) and the upper bound (every call
+  // writes its cap): the budget check gates on one of them, `moa plan` shows both.
+  const expectedOutput = Math.min(
+    outputTokens ?? config.expectedOutputTokens ?? DEFAULT_EXPECTED_OUTPUT_TOKENS,
+    config.maxTokens,
+  );
+  const estimate = plan(expectedOutput);
+  const upperBound = plan(undefined);
   const models = [...new Set([...(config.layers > 1 ? config.proposers : []), config.aggregator])];
-  const budget = budgetVerdict(config, estimate);
+  const budget = budgetVerdict(config, { expected: estimate, upper: upperBound });
   if (flags.json) {
     io.stdout(
       `${JSON.stringify(
         {
           config: { ...config, description: undefined },
           estimate,
+          upperBound,
           budget,
           prices: models.flatMap((model) => findPrice(model, prices) ?? []),
           parameters: models.flatMap((model) => findParameters(model, parameters) ?? []),
@@ -106,14 +117,13 @@ function runPlan(flags: PlanFlags, io: CliIo): number {
     return EXIT.ok;
   }
   io.stdout(`${formatPlan(config, estimate, io.color)}\n`);
+  io.stdout(`${formatUpperBound(upperBound)}\n`);
   for (const model of models) {
     const price = findPrice(model, prices);
     const size = findParameters(model, parameters);
     io.stdout(
       `  ${model}: ${
-        price
-          ? `$${price.inputPerMillion} / $${price.outputPerMillion} per 1M in/out (${price.source}, ${price.date})`
-          : "no price (cost unknown; add it with --prices)"
+        price ? describePrice(price) : "no price (cost unknown; add it with --prices)"
       }; ${
         size
           ? `${size.activeParametersB}B active of ${size.totalParametersB}B (${size.source})`
@@ -173,7 +183,7 @@ export function formatPlan(
   const { assumptions } = estimate;
   const output = assumptions.outputIsUpperBound
     ? `${assumptions.outputTokens} output tokens per call (the --max-tokens cap: an upper bound; pass --output-tokens for an expectation)`
-    : `${assumptions.outputTokens} output tokens per call`;
+    : `${assumptions.outputTokens} output tokens per call (expected; --output-tokens or --expected-output-tokens, default ${DEFAULT_EXPECTED_OUTPUT_TOKENS} ≈ a mean AlpacaEval answer)`;
   const lines = [
     `Plan for one query: ${describeConfig({
       proposers: [...config.proposers],
@@ -204,10 +214,51 @@ export function formatPlan(
   return lines.join("\n");
 }
 
+function describePrice(price: PriceRow): string {
+  const rate = `$${price.inputPerMillion} / $${price.outputPerMillion} per 1M in/out`;
+  return price.source === LOCAL_PRICE_SOURCE
+    ? `${rate} (${price.source})`
+    : `${rate} (${price.source}, ${price.date})`;
+}
+
+/** One line with the upper bound: every call writes its full output cap. */
+export function formatUpperBound(upper: PlanEstimate): string {
+  const usd = upper.costUsd === undefined ? "cost unknown" : `$${upper.costUsd.toFixed(4)}`;
+  return (
+    `upper bound (every call writes its ${upper.assumptions.outputTokens}-token --max-tokens cap): ` +
+    `${upper.calls} calls, ${upper.inputTokens + upper.outputTokens} tokens, ${usd}`
+  );
+}
+
 function budgetVerdict(
   config: ResolvedMoaConfig,
+  estimates: { expected: PlanEstimate; upper: PlanEstimate },
+):
+  | {
+      check: "expected" | "upper";
+      fits: boolean;
+      expected: { fits: boolean; checks: string[] };
+      upper: { fits: boolean; checks: string[] };
+      message: string;
+    }
+  | undefined {
+  if (config.maxRunTokens === undefined && config.maxCostUsd === undefined) return undefined;
+  const check = config.budgetCheck ?? DEFAULT_BUDGET_CHECK;
+  const expected = budgetChecks(config, estimates.expected);
+  const upper = budgetChecks(config, estimates.upper);
+  const gate = check === "expected" ? expected : upper;
+  const other = check === "expected" ? upper : expected;
+  const otherName = check === "expected" ? "upper" : "expected";
+  const message =
+    `budget (--budget-check ${check}): ${gate.fits ? "fits" : "does not fit"} (${gate.checks.join("; ")}); ` +
+    `the ${otherName} estimate ${other.fits ? "fits" : "does not fit"} (${other.checks.join("; ")})`;
+  return { check, fits: gate.fits, expected, upper, message };
+}
+
+function budgetChecks(
+  config: ResolvedMoaConfig,
   estimate: PlanEstimate,
-): { fits: boolean; message: string } | undefined {
+): { fits: boolean; checks: string[] } {
   const checks: string[] = [];
   let fits = true;
   const tokens = estimate.inputTokens + estimate.outputTokens;
@@ -230,6 +281,5 @@ function budgetVerdict(
       );
     }
   }
-  if (checks.length === 0) return undefined;
-  return { fits, message: `budget: ${fits ? "fits" : "does not fit"} (${checks.join("; ")})` };
+  return { fits, checks };
 }

@@ -16,6 +16,7 @@ import {
   type ThreadLock,
 } from "./checkpoint-store.js";
 import { CliError, EXIT } from "./cli-error.js";
+import { localThreadsEnvironment, THREADS_HELP } from "./local-threads.js";
 import type { CliIo } from "./cli-io.js";
 import { addModelOptions, flagsToConfig, type ModelFlags } from "./model-options.js";
 import { summarizeRun } from "./run-summary.js";
@@ -31,6 +32,7 @@ interface OutputFlags {
 interface RunFlags extends ModelFlags, OutputFlags {
   thread?: string;
   prices?: string;
+  threads?: string;
 }
 
 /** Registers `moa run` and `moa resume`. */
@@ -50,6 +52,7 @@ export function registerRunCommand(program: Command, io: CliIo): void {
       "SQLite file for --thread (default: $MOA_CHECKPOINT_DB or ~/.local/state/langgraph-moa/checkpoints.sqlite)",
     )
     .option("--prices <file>", PRICE_FILE_HELP)
+    .option("--threads <n>", THREADS_HELP)
     .option("--json", "print one JSON object (answer, proposals, usage, …) instead of text")
     .option(
       "--simulate",
@@ -58,8 +61,9 @@ export function registerRunCommand(program: Command, io: CliIo): void {
     .action(async (prompt: string, flags: RunFlags) => {
       const config = parseMoaConfig(flagsToConfig(flags), "moa run options");
       const prices = loadPriceTable(flags.prices);
+      const threads = localThreadsEnvironment(flags.threads, configSpecs(config), io.env);
       io.exitCode = await withRuntime(flags, io, async (env, store) => {
-        const graph = buildGraph(config, env, store?.checkpointer, prices);
+        const graph = buildGraph(config, { ...env, ...threads }, store?.checkpointer, prices);
         if (flags.thread && store) {
           const state = await graph.getState(threadConfig(flags.thread));
           if (state.next.length > 0) {
@@ -100,7 +104,12 @@ export function registerRunCommand(program: Command, io: CliIo): void {
             );
           }
           const config = parseMoaConfig(stored, `thread "${flags.thread}" configuration`);
-          const graph = buildGraph(config, env, store!.checkpointer, loadPriceTable(undefined));
+          const graph = buildGraph(
+            config,
+            { ...env, ...localThreadsEnvironment(undefined, configSpecs(config), env) },
+            store!.checkpointer,
+            loadPriceTable(undefined),
+          );
           const state = await graph.getState(threadConfig(flags.thread));
           if (state.next.length === 0) {
             throw new CliError(
@@ -150,6 +159,10 @@ function openStore(flags: { checkpointDb?: string }, io: CliIo): Promise<ThreadS
 }
 
 type MoaGraph = ReturnType<typeof buildGraph>;
+
+function configSpecs(config: ResolvedMoaConfig): string[] {
+  return [...config.proposers, config.aggregator];
+}
 
 function buildGraph(
   config: ResolvedMoaConfig,
@@ -248,6 +261,7 @@ async function streamRun(
             costUsd: summary.costUsd,
             costComplete: summary.unpricedModels.length === 0,
             unpricedModels: summary.unpricedModels,
+            localModels: summary.localModels,
           },
           wallTimeMs,
         },

@@ -1,4 +1,9 @@
-import { findPrice, priceTokens, type PriceRow } from "../models/price-table.js";
+import {
+  findPrice,
+  LOCAL_PRICE_SOURCE,
+  priceTokens,
+  type PriceRow,
+} from "../models/price-table.js";
 import type { ResolvedMoaConfig } from "../config/moa-config.js";
 import type { Aggregation } from "../state/aggregation.js";
 import type { Proposal, Usage } from "../state/proposal.js";
@@ -26,6 +31,8 @@ export interface RunSummary {
   costUsd: number;
   /** Models whose price is unknown (their calls are not in `costUsd`). */
   unpricedModels: string[];
+  /** Models priced at $0 because they run on this machine (`local:`, `ollama:`). */
+  localModels: string[];
   wallTimeMs: number;
 }
 
@@ -40,6 +47,7 @@ export function summarizeRun(
   wallTimeMs: number,
 ): RunSummary {
   const unpriced = new Set<string>();
+  const local = new Set<string>();
   const cost = (spec: string, usage: Usage | undefined) => {
     if (!usage) return undefined;
     const row = findPrice(spec, prices);
@@ -47,6 +55,7 @@ export function summarizeRun(
       unpriced.add(spec);
       return undefined;
     }
+    if (row.source === LOCAL_PRICE_SOURCE) local.add(spec);
     return priceTokens(row, usage.inputTokens, usage.outputTokens);
   };
   const rows: SummaryRow[] = state.proposals.map((proposal) => ({
@@ -80,6 +89,7 @@ export function summarizeRun(
     usage: state.usage ?? { inputTokens: 0, outputTokens: 0 },
     costUsd: rows.reduce((total, row) => total + (row.costUsd ?? 0), 0),
     unpricedModels: [...unpriced].sort(),
+    localModels: [...local].sort(),
     wallTimeMs,
   };
 }

@@ -1,6 +1,6 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { CreateMixtureOfAgentsParams } from "../graph/create-mixture-of-agents.js";
-import type { TokenPrice } from "../budget/estimate-run.js";
+import type { TokenPrice } from "../models/price-table.js";
 import { DEFAULT_PRICES, findPrice, type PriceRow } from "../models/price-table.js";
 import type { ResolvedMoaConfig } from "./moa-config.js";
 
@@ -60,6 +60,10 @@ export function configToParams(
             maxCostUsd: config.maxCostUsd,
             maxTokens: config.maxRunTokens,
             prices: priceMap([...config.proposers, config.aggregator], prices),
+            ...(config.budgetCheck !== undefined ? { check: config.budgetCheck } : {}),
+            ...(config.expectedOutputTokens !== undefined
+              ? { expectedOutputTokens: config.expectedOutputTokens }
+              : {}),
           }
         : undefined,
   };

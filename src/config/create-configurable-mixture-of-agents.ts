@@ -20,7 +20,8 @@ const PLAN_CACHE_LIMIT = 32;
 /**
  * A Mixture-of-Agents graph whose models are chosen per run from `context` (validated with
  * {@link MoaConfigSchema}): `{ preset, proposers, aggregator, layers, aggregation, samples,
- * temperature, maxTokens, minProposals }`. This is what deployments expose, so LangGraph
+ * temperature, maxTokens, minProposals }` and the reliability and budget fields (`maxCostUsd`,
+ * `maxRunTokens`, `budgetCheck`, `expectedOutputTokens`, …). This is what deployments expose, so LangGraph
  * Platform assistants can switch models without a redeploy. An invalid context fails in the
  * first node with `InvalidConfigError`, before any model call.
  *

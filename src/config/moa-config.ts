@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { InvalidConfigError } from "../errors/invalid-config-error.js";
 import { REFERENCE_FORMATS, type ReferenceFormat } from "../prompts/inject-references.js";
+import type { BudgetCheck } from "../graph/proposer-spec.js";
 import {
   DEFAULT_PRESET,
   PRESETS,
@@ -122,6 +123,20 @@ export const MoaConfigSchema = z
       .describe(
         '"paper" (the paper\'s numbered list, forgeable by a proposal) or "delimited" (each reference in escaped <reference> tags). Default "paper".',
       ),
+    budgetCheck: z
+      .enum(["expected", "upper"])
+      .optional()
+      .describe(
+        'Budget: which pre-flight estimate refuses the run: "expected" (typical answers of `expectedOutputTokens`) or "upper" (every call at its full `maxTokens`). The running tally stops the run either way. Default "expected".',
+      ),
+    expectedOutputTokens: z
+      .number()
+      .int("must be a whole number")
+      .min(1, "must be ≥ 1")
+      .optional()
+      .describe(
+        "Budget: typical output tokens of one call for the expected estimate (AlpacaEval answers average ≈ 480). Default 500.",
+      ),
   })
   .strict();
 
@@ -138,6 +153,8 @@ export interface ResolvedMoaConfig extends MoaPreset {
   maxCostUsd?: number;
   maxRunTokens?: number;
   referenceFormat?: ReferenceFormat;
+  budgetCheck?: BudgetCheck;
+  expectedOutputTokens?: number;
 }
 
 /**
@@ -181,6 +198,8 @@ export function parseMoaConfig(input: unknown, source: string): ResolvedMoaConfi
     maxCostUsd: overrides.maxCostUsd,
     maxRunTokens: overrides.maxRunTokens,
     referenceFormat: overrides.referenceFormat,
+    budgetCheck: overrides.budgetCheck,
+    expectedOutputTokens: overrides.expectedOutputTokens,
   };
   const issues = [];
   const fanOut = resolved.proposers.length * resolved.samples;

@@ -76,9 +76,11 @@ export interface CreateMixtureOfAgentsParams {
    */
   referenceFormat?: ReferenceFormat;
   /**
-   * Per-run budget. Before any call, a pre-flight upper-bound estimate that cannot fit refuses
-   * the run (`BudgetExceededError`, phase "preflight"); during the run, actual usage is tallied
-   * and the run stops as soon as a cap is crossed (phase "run", in-flight calls aborted).
+   * Per-run budget. Before any call, a pre-flight estimate that cannot fit refuses the run
+   * (`BudgetExceededError`, phase "preflight"): by default the expected cost (every call writes
+   * `budget.expectedOutputTokens`, default 500), or with `budget.check: "upper"` the upper bound
+   * (every call writes its full cap). During the run, actual usage is tallied and the run stops
+   * as soon as a cap is crossed (phase "run", in-flight calls aborted): that is the hard stop.
    * @example { maxCostUsd: 0.05, prices: { "gpt-4o": { inputPerMillion: 5, outputPerMillion: 15 } } }
    */
   budget?: RunBudget;

@@ -17,5 +17,10 @@ export {
 } from "./stream-events.js";
 export type { MoaCallMetadata, MoaRole } from "./model-call-config.js";
 export type { RunBudget } from "./resolve-plan.js";
-export { DEFAULT_CALL_TIMEOUT_MS } from "./resolve-plan.js";
+export type { BudgetCheck } from "./proposer-spec.js";
+export {
+  DEFAULT_BUDGET_CHECK,
+  DEFAULT_CALL_TIMEOUT_MS,
+  DEFAULT_EXPECTED_OUTPUT_TOKENS,
+} from "./resolve-plan.js";
 export type { MoaStateGraph } from "./build-moa-graph.js";

@@ -1,6 +1,6 @@
 import type { ReferenceFormat } from "../prompts/inject-references.js";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import type { TokenPrice } from "../budget/estimate-run.js";
+import type { TokenPrice } from "../models/price-table.js";
 
 /**
  * A proposer (or the aggregator): a chat model, or a model with settings.
@@ -80,4 +80,14 @@ export interface ResolvedBudget {
   prices: Readonly<Record<string, TokenPrice>>;
   /** Output tokens assumed by the pre-flight estimate for calls with no known cap. */
   assumedOutputTokens: number;
+  /** Typical output tokens of one call, for the expected-cost estimate. */
+  expectedOutputTokens: number;
+  /** Which pre-flight estimate gates the run. */
+  check: BudgetCheck;
 }
+
+/**
+ * Which pre-flight estimate gates a budgeted run: `"expected"` (every call writes a typical
+ * answer, `budget.expectedOutputTokens`) or `"upper"` (every call writes its full output cap).
+ */
+export type BudgetCheck = "upper" | "expected";

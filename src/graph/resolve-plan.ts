@@ -3,9 +3,10 @@ import { isChatModel, modelName } from "../models/model-name.js";
 import { withSampling } from "../models/with-sampling.js";
 import { knownContextWindow } from "../context/context-windows.js";
 import { REFERENCE_FORMATS, type ReferenceFormat } from "../prompts/inject-references.js";
-import type { TokenPrice } from "../budget/estimate-run.js";
+import type { TokenPrice } from "../models/price-table.js";
 import type {
   AggregationStrategy,
+  BudgetCheck,
   MoaPlan,
   ProposerSpec,
   ResolvedAggregatorFallback,
@@ -23,7 +24,33 @@ export interface RunBudget {
   prices?: Record<string, TokenPrice>;
   /** Output tokens the pre-flight estimate assumes for a call with no `maxTokens`. @default 2048 */
   assumedOutputTokens?: number;
+  /**
+   * Typical output tokens of one call, for the expected-cost estimate (a call with a smaller cap
+   * writes its cap). @default DEFAULT_EXPECTED_OUTPUT_TOKENS (500)
+   */
+  expectedOutputTokens?: number;
+  /**
+   * Which pre-flight estimate refuses the run: `"expected"` (typical answers of
+   * `expectedOutputTokens`) or `"upper"` (every call writes its full cap: a run that passes can
+   * never cost more). The running tally stops the run once a cap is crossed either way.
+   * @default DEFAULT_BUDGET_CHECK ("expected")
+   */
+  check?: BudgetCheck;
 }
+
+/**
+ * Default of `budget.expectedOutputTokens`: the AlpacaEval 2.0 answers of the paper's models and
+ * MoA runs (13 output files × 805) average 1,141–1,969 characters per file, pooled mean 1,677,
+ * ≈ 479 tokens at 3.5 characters per token; rounded up to 500.
+ */
+export const DEFAULT_EXPECTED_OUTPUT_TOKENS = 500;
+
+/**
+ * Default of `budget.check`: the expected estimate. The upper bound prices every call at its
+ * 2048-token cap and refuses runs that cost a fraction of it; the running tally stays the hard
+ * stop.
+ */
+export const DEFAULT_BUDGET_CHECK: BudgetCheck = "expected";
 
 /** Default whole-call timeout: long enough for a 2k-token answer from a slow large model. */
 export const DEFAULT_CALL_TIMEOUT_MS = 300_000;
@@ -345,6 +372,17 @@ function resolveBudget(budget: RunBudget | undefined): ResolvedBudget | undefine
     positive(budget.maxTokens, "budget.maxTokens", "tokens per run");
   const assumedOutputTokens = budget.assumedOutputTokens ?? 2048;
   positive(assumedOutputTokens, "budget.assumedOutputTokens", "tokens");
+  const expectedOutputTokens = budget.expectedOutputTokens ?? DEFAULT_EXPECTED_OUTPUT_TOKENS;
+  positive(expectedOutputTokens, "budget.expectedOutputTokens", "tokens per call");
+  const check = budget.check ?? DEFAULT_BUDGET_CHECK;
+  if (check !== "upper" && check !== "expected") {
+    throw new InvalidArgumentError({
+      parameter: "budget.check",
+      value: check,
+      message:
+        'use "expected" (typical answers, `budget.expectedOutputTokens`) or "upper" (every call at its full cap).',
+    });
+  }
   const prices = budget.prices ?? {};
   for (const [key, price] of Object.entries(prices)) {
     if (!(price?.inputPerMillion >= 0 && price?.outputPerMillion >= 0)) {
@@ -360,6 +398,8 @@ function resolveBudget(budget: RunBudget | undefined): ResolvedBudget | undefine
     maxTokens: budget.maxTokens,
     prices,
     assumedOutputTokens,
+    expectedOutputTokens,
+    check,
   };
 }
 

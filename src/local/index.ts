@@ -39,6 +39,7 @@ export {
   type PullProgress,
   type PulledModel,
 } from "./pull-model.js";
+export { defaultLocalThreads } from "./default-local-threads.js";
 export { ModelDownloadError } from "./model-download-error.js";
 export {
   CHATML_TEMPLATE,

@@ -9,4 +9,12 @@ export { PROVIDERS, providerVariables, type ProviderDefinition } from "./provide
 export { modelName } from "./model-name.js";
 export { withSampling, type SamplingOverrides } from "./with-sampling.js";
 export { messageText, usageFromMessage } from "./usage.js";
-export { DEFAULT_PRICES, findPrice, priceTokens, type PriceRow } from "./price-table.js";
+export {
+  DEFAULT_PRICES,
+  LOCAL_PRICE_SOURCE,
+  LOCAL_PROVIDERS,
+  findPrice,
+  priceTokens,
+  type PriceRow,
+  type TokenPrice,
+} from "./price-table.js";

@@ -122,8 +122,22 @@ describe("moa run --simulate (real ChatOpenAI client over loopback HTTP)", () =>
     const cli = captureCliIo();
     const code = await runCli(["run", "--simulate", "--budget-usd", "0.000001", "hi"], cli.io);
     expect(code).toBe(1);
-    expect(cli.err()).toMatch(/may cost up to \$[\d.]+ over 13 calls/);
+    expect(cli.err()).toMatch(/is expected to cost \$[\d.]+ over 13 calls/);
     expect(cli.out()).toBe("");
+  });
+
+  it("gates on the expected cost by default and on the upper bound with --budget-check upper", async () => {
+    // The paper's MoA at list prices: expected ≈ $0.037, upper bound ≈ $0.145 for "hi".
+    const expected = captureCliIo();
+    expect(await runCli(["run", "--simulate", "--budget-usd", "0.08", "hi"], expected.io)).toBe(0);
+    const upper = captureCliIo();
+    const code = await runCli(
+      ["run", "--simulate", "--budget-usd", "0.08", "--budget-check", "upper", "hi"],
+      upper.io,
+    );
+    expect(code).toBe(1);
+    expect(upper.err()).toMatch(/may cost up to \$[\d.]+ over 13 calls .*full output cap/);
+    expect(upper.out()).toBe("");
   });
 
   it("prices the run from a --prices file that overrides the built-in table", async () => {

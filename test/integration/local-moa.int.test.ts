@@ -119,7 +119,9 @@ describe("MoA on local models", () => {
     expect(out).toMatch(/│\s+1 │ proposer\s+│ toy-alpha\s+│ 0 │ ok/);
     expect(out).toMatch(/│\s+2 │ proposer\s+│ toy-gamma\s+│ 0 │ ok/);
     expect(out).toMatch(/│\s+3 │ aggregator │ toy-aggregator │ 0 │ ok/);
-    expect(out).toMatch(/cost: \$0\.00000 ·/);
+    expect(out).toMatch(
+      /cost: \$0\.00000 \(local:toy-\S+.* priced at \$0 because they run on your machine\) ·/,
+    );
     expect(out).toMatch(/engine: node-llama-cpp started in/);
     expect(out).toMatch(/toy-gamma\.gguf: ChatML chat template/);
     expect(out).toMatch(/generation: \d+ tokens at \d+ tokens\/s per call/);

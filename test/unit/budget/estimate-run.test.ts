@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { estimateTokens } from "../../../src/context/estimate-tokens.js";
-import { costOf, estimateRun } from "../../../src/budget/estimate-run.js";
+import { estimateRun } from "../../../src/budget/estimate-run.js";
+import { priceTokens } from "../../../src/models/price-table.js";
 import { AGGREGATE_AND_SYNTHESIZE_PROMPT } from "../../../src/index.js";
 
 const price = { inputPerMillion: 1, outputPerMillion: 2 };
@@ -22,7 +23,7 @@ describe("estimateRun", () => {
     expect(estimate.outputTokens).toBe(700);
     // layer 1: 3 × 50; layer 2: 3 × (50 + overhead + 300); aggregator: 50 + overhead + 300
     expect(estimate.inputTokens).toBe(3 * 50 + 4 * (50 + overhead + 300));
-    expect(estimate.pricedCostUsd).toBeCloseTo(costOf(price, estimate.inputTokens, 700), 12);
+    expect(estimate.pricedCostUsd).toBeCloseTo(priceTokens(price, estimate.inputTokens, 700), 12);
     expect(estimate.unpriced).toEqual([]);
   });
 

@@ -92,8 +92,9 @@ describe("moa plan", () => {
     const result = await moa(["plan", "--preset", "moa-lite"]);
     expect(result.code).toBe(0);
     expect(result.out).toMatch(/Plan for one query: 2 layers: .* → Qwen1\.5-72B-Chat/);
-    expect(result.out).toContain(
-      "2048 output tokens per call (the --max-tokens cap: an upper bound",
+    expect(result.out).toContain("500 output tokens per call (expected;");
+    expect(result.out).toMatch(
+      /upper bound \(every call writes its 2048-token --max-tokens cap\): 7 calls, \d+ tokens, \$[\d.]+/,
     );
     expect(result.out).toMatch(/│ *total *│/);
     expect(result.out).toContain("together.ai/pricing");
@@ -132,7 +133,9 @@ describe("moa plan", () => {
 
   it("checks the plan against --budget-usd", async () => {
     const result = await moa(["plan", "--preset", "moa", "--budget-usd", "0.001"]);
-    expect(result.out).toMatch(/budget: does not fit \(\$[\d.]+ > --budget-usd 0\.001\)/);
+    expect(result.out).toMatch(
+      /budget \(--budget-check expected\): does not fit \(\$[\d.]+ > --budget-usd 0\.001\)/,
+    );
     const fits = await moa([
       "plan",
       "--preset",
@@ -142,7 +145,53 @@ describe("moa plan", () => {
       "--budget-usd",
       "5",
     ]);
-    expect(fits.out).toMatch(/budget: fits/);
+    expect(fits.out).toMatch(/budget \(--budget-check expected\): fits/);
+  });
+
+  it("shows the expected estimate and the upper bound, and gates on the one --budget-check names", async () => {
+    const plan = async (...flags: string[]) =>
+      JSON.parse((await moa(["plan", "--preset", "moa", "--json", ...flags])).out);
+    const both = await plan();
+    expect(both.estimate.assumptions).toMatchObject({
+      outputTokens: 500,
+      outputIsUpperBound: false,
+    });
+    expect(both.upperBound.assumptions).toMatchObject({
+      outputTokens: 2048,
+      outputIsUpperBound: true,
+    });
+    // The paper's MoA at list prices: the upper bound is several times the expectation.
+    expect(both.upperBound.costUsd).toBeGreaterThan(3 * both.estimate.costUsd);
+    const between = ((both.estimate.costUsd + both.upperBound.costUsd) / 2).toFixed(4);
+    const expected = await plan("--budget-usd", between);
+    expect(expected.budget).toMatchObject({
+      check: "expected",
+      fits: true,
+      upper: { fits: false },
+    });
+    const upper = await plan("--budget-usd", between, "--budget-check", "upper");
+    expect(upper.budget).toMatchObject({ check: "upper", fits: false, expected: { fits: true } });
+    const longer = await plan("--expected-output-tokens", "1000");
+    expect(longer.estimate.assumptions.outputTokens).toBe(1000);
+  });
+
+  it("prices local models at $0 and says why", async () => {
+    const result = await moa([
+      "plan",
+      "--proposers",
+      "local:a,local:b",
+      "--aggregator",
+      "local:a",
+      "--budget-usd",
+      "0.01",
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain(
+      "local:a: $0 / $0 per 1M in/out (priced at $0 because it runs on your machine)",
+    );
+    expect(result.out).toMatch(
+      /budget \(--budget-check expected\): fits \(\$0\.0000 ≤ --budget-usd 0\.01\)/,
+    );
   });
 
   it.each<[string[], RegExp]>([
@@ -150,6 +199,7 @@ describe("moa plan", () => {
     [["--output-tokens", "0"], /--output-tokens must be a whole number ≥ 1/],
     [["--tokens-per-second", "fast"], /--tokens-per-second must be a number > 0/],
     [["--layers", "0"], /--layers: must be ≥ 1/],
+    [["--budget-check", "lower"], /--budget-check.*expected, upper/],
   ])("rejects %j as a usage error", async (flags, message) => {
     const result = await moa(["plan", ...flags]);
     expect(result.code).toBe(2);

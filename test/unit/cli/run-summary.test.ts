@@ -117,4 +117,33 @@ describe("summarizeRun", () => {
     expect(text).toMatch(/calls: 3 \(1 failed\)/);
     expect(text).toMatch(/wall time: 2\.50 s/);
   });
+
+  it("prices local: models at $0 and says why in the totals", () => {
+    const localConfig = parseMoaConfig(
+      { proposers: ["local:toy-alpha"], aggregator: "local:toy-alpha", layers: 2 },
+      "test",
+    );
+    const local = summarizeRun(
+      {
+        proposals: [
+          {
+            ...proposals[0]!,
+            proposerId: "toy-alpha",
+            usage: { inputTokens: 10, outputTokens: 10 },
+          },
+        ],
+      },
+      localConfig,
+      prices,
+      1,
+    );
+    expect(local).toMatchObject({
+      costUsd: 0,
+      unpricedModels: [],
+      localModels: ["local:toy-alpha"],
+    });
+    expect(formatRunSummary(local)).toMatch(
+      /cost: \$0\.00000 \(local:toy-alpha priced at \$0 because they run on your machine\)/,
+    );
+  });
 });

@@ -82,3 +82,22 @@ describe("parseMoaConfig", () => {
     );
   });
 });
+
+describe("the budget check in a serializable configuration (CLI flags, deployed context)", () => {
+  it("passes `budgetCheck` and `expectedOutputTokens` to the factory's budget", async () => {
+    const { configToParams } = await import("../../../src/config/config-to-params.js");
+    const { FakeChatModel } = await import("../../../src/testing/index.js");
+    const config = parseMoaConfig(
+      { maxCostUsd: 1, budgetCheck: "upper", expectedOutputTokens: 300 },
+      "context",
+    );
+    const params = configToParams(config, (spec) => new FakeChatModel({ model: spec }));
+    expect(params.budget).toMatchObject({ check: "upper", expectedOutputTokens: 300 });
+  });
+
+  it("names a wrong `budgetCheck`", () => {
+    expect(issuesOf({ budgetCheck: "lower" })).toEqual([
+      { path: "budgetCheck", message: expect.stringMatching(/expected|upper/) },
+    ]);
+  });
+});

@@ -154,7 +154,7 @@ describe("budgets", () => {
     expect(error.phase).toBe("preflight");
     expect(error.estimate.calls).toBe(3);
     expect(error.estimate.outputTokens).toBe(1500);
-    expect(error.message).toMatch(/may use up to \d+ tokens over 3 calls/);
+    expect(error.message).toMatch(/is expected to use \d+ tokens over 3 calls/);
     expect(proposer.recorder.count).toBe(0);
   });
 

@@ -19,7 +19,10 @@ export {
   type RunBudget,
   type MoaStateGraph,
   DEFAULT_CALL_TIMEOUT_MS,
+  DEFAULT_MOA_LIMITS,
+  type MoaLimits,
 } from "./graph/index.js";
+export { MAX_TIMER_DELAY_MS } from "./utils/timer-delay.js";
 export {
   AGGREGATE_AND_SYNTHESIZE_PROMPT,
   buildRankMessages,
@@ -43,6 +46,7 @@ export {
   InsufficientProposalsError,
   InvalidArgumentError,
   InvalidConfigError,
+  InvalidInputError,
   MoaError,
   ModelSpecError,
   BudgetExceededError,

@@ -18,4 +18,5 @@ export {
 export type { MoaCallMetadata, MoaRole } from "./model-call-config.js";
 export type { RunBudget } from "./resolve-plan.js";
 export { DEFAULT_CALL_TIMEOUT_MS } from "./resolve-plan.js";
+export { DEFAULT_MOA_LIMITS, type MoaLimits } from "./moa-limits.js";
 export type { MoaStateGraph } from "./build-moa-graph.js";

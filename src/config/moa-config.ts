@@ -37,7 +37,7 @@ export function createMoaConfigSchema(limits: Readonly<MoaLimits> = DEFAULT_MOA_
         .min(1, "needs at least one proposer")
         .max(
           limits.maxProposersPerLayer,
-          `at most ${limits.maxProposersPerLayer} proposers (the deployment's limit)`,
+          `at most ${limits.maxProposersPerLayer} proposers (limit \`maxProposersPerLayer\`)`,
         )
         .optional()
         .describe(
@@ -50,7 +50,7 @@ export function createMoaConfigSchema(limits: Readonly<MoaLimits> = DEFAULT_MOA_
         .number()
         .int("must be a whole number")
         .min(1, "must be ≥ 1")
-        .max(limits.maxLayers, `must be ≤ ${limits.maxLayers} (the deployment's limit)`)
+        .max(limits.maxLayers, `must be ≤ ${limits.maxLayers} (limit \`maxLayers\`)`)
         .optional()
         .describe(
           "Total layers including the final aggregation: 3 = MoA, 2 = MoA-Lite, 1 = aggregator alone.",
@@ -65,7 +65,7 @@ export function createMoaConfigSchema(limits: Readonly<MoaLimits> = DEFAULT_MOA_
         .number()
         .int("must be a whole number")
         .min(1, "must be ≥ 1")
-        .max(limits.maxSamples, `must be ≤ ${limits.maxSamples} (the deployment's limit)`)
+        .max(limits.maxSamples, `must be ≤ ${limits.maxSamples} (limit \`maxSamples\`)`)
         .optional()
         .describe(
           "Parallel samples per proposer in every layer (Self-MoA / single-proposer ablation).",

@@ -114,7 +114,7 @@ describe("size limits", () => {
     );
     expect(InvalidConfigError.isInstance(error), String(error)).toBe(true);
     expect((error as InvalidConfigError).issues).toEqual([
-      { path: "proposers", message: "at most 8 proposers (the deployment's limit)" },
+      { path: "proposers", message: "at most 8 proposers (limit `maxProposersPerLayer`)" },
     ]);
     expect(built).toBe(0);
     expect(sim.requests).toHaveLength(0);

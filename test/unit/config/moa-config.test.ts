@@ -82,7 +82,7 @@ describe("parseMoaConfig limits and bounded errors", () => {
     const issues = issuesOf({ proposers });
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(issues).toEqual([
-      { path: "proposers", message: "at most 64 proposers (the deployment's limit)" },
+      { path: "proposers", message: "at most 64 proposers (limit `maxProposersPerLayer`)" },
     ]);
   });
 

@@ -22,7 +22,10 @@ export {
   DEFAULT_BUDGET_CHECK,
   DEFAULT_CALL_TIMEOUT_MS,
   DEFAULT_EXPECTED_OUTPUT_TOKENS,
+  DEFAULT_MOA_LIMITS,
+  type MoaLimits,
 } from "./graph/index.js";
+export { MAX_TIMER_DELAY_MS } from "./utils/timer-delay.js";
 export {
   AGGREGATE_AND_SYNTHESIZE_PROMPT,
   buildRankMessages,
@@ -50,6 +53,7 @@ export {
   InsufficientProposalsError,
   InvalidArgumentError,
   InvalidConfigError,
+  InvalidInputError,
   MoaError,
   ModelSpecError,
   BudgetExceededError,

@@ -1,9 +1,11 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { z } from "zod";
 import { buildMoaGraph, type MoaStateGraph } from "../graph/build-moa-graph.js";
 import type { MoaPlan } from "../graph/proposer-spec.js";
 import { resolvePlan } from "../graph/resolve-plan.js";
 import { configToParams, type ModelLoader } from "./config-to-params.js";
-import { MoaConfigSchema, parseMoaConfig, type MoaConfigInput } from "./moa-config.js";
+import { resolveLimits, type MoaLimits } from "../graph/moa-limits.js";
+import { createMoaConfigSchema, parseMoaConfig, type MoaConfigInput } from "./moa-config.js";
 
 /** Parameters of {@link createConfigurableMixtureOfAgents}. */
 export interface CreateConfigurableMixtureOfAgentsParams {
@@ -13,15 +15,23 @@ export interface CreateConfigurableMixtureOfAgentsParams {
   defaults?: MoaConfigInput;
   /** @see CreateMixtureOfAgentsParams.streamProposerTokens @default true */
   streamProposerTokens?: boolean;
+  /**
+   * Size limits of every run (proposers per layer, samples, layers, calls per run), set by the
+   * deployment owner: a run's `context` can never raise them (it has no `limits` field), and a
+   * context above them fails with `InvalidConfigError` before any model is built.
+   * @default DEFAULT_MOA_LIMITS: { maxProposersPerLayer: 64, maxSamples: 16, maxLayers: 16, maxCallsPerRun: 512 }
+   */
+  limits?: Partial<MoaLimits>;
 }
 
 const PLAN_CACHE_LIMIT = 32;
 
 /**
  * A Mixture-of-Agents graph whose models are chosen per run from `context` (validated with
- * {@link MoaConfigSchema}): `{ preset, proposers, aggregator, layers, aggregation, samples,
- * temperature, maxTokens, minProposals }` and the reliability and budget fields (`maxCostUsd`,
- * `maxRunTokens`, `budgetCheck`, `expectedOutputTokens`, …). This is what deployments expose, so LangGraph
+ * `MoaConfigSchema` under the graph's `limits`): `{ preset, proposers, aggregator, layers,
+ * aggregation, samples, temperature, maxTokens, minProposals }` and the reliability and budget
+ * fields (`maxCostUsd`, `maxRunTokens`, `budgetCheck`, `expectedOutputTokens`, …). This is what
+ * deployments expose, so LangGraph
  * Platform assistants can switch models without a redeploy. An invalid context fails in the
  * first node with `InvalidConfigError`, before any model call.
  *
@@ -35,7 +45,9 @@ export function createConfigurableMixtureOfAgents({
   loadModel,
   defaults = {},
   streamProposerTokens = true,
+  limits: limitOverrides,
 }: CreateConfigurableMixtureOfAgentsParams): MoaStateGraph {
+  const limits = resolveLimits(limitOverrides);
   // Plans are cached per distinct context so clients (and their connection pools) are reused
   // across runs of the same assistant.
   const plans = new Map<string, MoaPlan>();
@@ -44,7 +56,8 @@ export function createConfigurableMixtureOfAgents({
     const key = JSON.stringify(context);
     let plan = plans.get(key);
     if (plan === undefined) {
-      plan = resolvePlan(configToParams(parseMoaConfig(context, "context"), loadModel));
+      const config = parseMoaConfig(context, "context", limits);
+      plan = resolvePlan({ ...configToParams(config, loadModel), limits });
       if (plans.size >= PLAN_CACHE_LIMIT) plans.delete(plans.keys().next().value!);
       plans.set(key, plan);
     }
@@ -54,10 +67,33 @@ export function createConfigurableMixtureOfAgents({
     getPlan,
     finalNodes: ["synthesize", "rank"],
     streamProposerTokens,
-    contextSchema: MoaConfigSchema,
+    contextSchema: lenientContextSchema(limits),
     // Deployments: Studio shows the state, input and context forms from these schemas.
     stateSchemaForStudio: true,
   });
+}
+
+/**
+ * The context schema handed to LangGraph: the configuration's fields (so Studio draws the
+ * context form with their types, bounds and descriptions) but never failing. LangGraph parses
+ * `context` with it before the first node and would throw the raw `ZodError` (its JSON as the
+ * message, echoing the input); the turn node's `parseMoaConfig` reports the same problems as
+ * a bounded, readable `InvalidConfigError` instead.
+ */
+function lenientContextSchema(limits: MoaLimits) {
+  const strict = createMoaConfigSchema(limits);
+  const fields = Object.fromEntries(
+    Object.entries(strict.shape).map(([key, field]: [string, z.ZodType]) => {
+      // `.catch()` hides a default from the JSON schema, so a default is put back outside it.
+      let lenient: z.ZodType =
+        field instanceof z.ZodDefault
+          ? (field.unwrap() as z.ZodType).catch(undefined).default(field.def.defaultValue)
+          : field.catch(undefined);
+      if (field.description !== undefined) lenient = lenient.describe(field.description);
+      return [key, lenient];
+    }),
+  );
+  return z.object(fields).loose();
 }
 
 function definedFields(context: unknown): Record<string, unknown> {

@@ -1,5 +1,6 @@
 export { MoaError } from "./moa-error.js";
 export { InvalidArgumentError } from "./invalid-argument-error.js";
+export { InvalidInputError } from "./invalid-input-error.js";
 export { InvalidConfigError, type ConfigIssue } from "./invalid-config-error.js";
 export { InsufficientProposalsError, type FailedProposer } from "./insufficient-proposals-error.js";
 export { ModelSpecError } from "./model-spec-error.js";

@@ -2,6 +2,7 @@ import type { ReferenceFormat } from "../prompts/inject-references.js";
 import type { AggregationStrategy, ProposerSpec } from "./proposer-spec.js";
 import { buildMoaGraph, type MoaStateGraph } from "./build-moa-graph.js";
 import { resolvePlan, type RunBudget } from "./resolve-plan.js";
+import type { MoaLimits } from "./moa-limits.js";
 
 /**
  * Parameters of {@link createMixtureOfAgents}.
@@ -48,14 +49,16 @@ export interface CreateMixtureOfAgentsParams {
   /**
    * Whole-call timeout of every proposer and aggregator call in milliseconds, streaming
    * included (an HTTP client's own timeout stops at the response headers, so a stream that
-   * stalls later needs this). A proposer that times out becomes an `error` proposal.
+   * stalls later needs this). A proposer that times out becomes an `error` proposal. At most
+   * 2147483647 (`MAX_TIMER_DELAY_MS`, the longest Node.js timer).
    * @default 300000
    */
   callTimeoutMs?: number;
   /**
    * Straggler cut-off: once `minProposals` proposals of a layer succeeded, the calls still
    * running get this many milliseconds, then are cancelled (their requests aborted) and
-   * recorded as `error` proposals starting with "cancelled"; the layer goes on.
+   * recorded as `error` proposals starting with "cancelled"; the layer goes on. At most
+   * 2147483647 (`MAX_TIMER_DELAY_MS`).
    * @default undefined (wait for every proposer)
    */
   stragglerGraceMs?: number;
@@ -89,6 +92,14 @@ export interface CreateMixtureOfAgentsParams {
    * `contextWindow` wins and a built-in table covers the paper's models.
    */
   contextWindows?: Record<string, number>;
+  /**
+   * Size limits checked before anything is built (proposers per layer, samples, layers, model
+   * calls per run); a value above one fails with `InvalidArgumentError` naming the field. Give
+   * only the fields to change.
+   * @default DEFAULT_MOA_LIMITS: { maxProposersPerLayer: 64, maxSamples: 16, maxLayers: 16, maxCallsPerRun: 512 }
+   * @example { maxProposersPerLayer: 128, maxCallsPerRun: 1024 }
+   */
+  limits?: Partial<MoaLimits>;
 }
 
 /**

@@ -23,4 +23,5 @@ export {
   DEFAULT_CALL_TIMEOUT_MS,
   DEFAULT_EXPECTED_OUTPUT_TOKENS,
 } from "./resolve-plan.js";
+export { DEFAULT_MOA_LIMITS, type MoaLimits } from "./moa-limits.js";
 export type { MoaStateGraph } from "./build-moa-graph.js";

@@ -4,6 +4,8 @@ import { withSampling } from "../models/with-sampling.js";
 import { knownContextWindow } from "../context/context-windows.js";
 import { REFERENCE_FORMATS, type ReferenceFormat } from "../prompts/inject-references.js";
 import type { TokenPrice } from "../models/price-table.js";
+import { checkTimerDelay } from "../utils/timer-delay.js";
+import { resolveLimits, type MoaLimits } from "./moa-limits.js";
 import type {
   AggregationStrategy,
   BudgetCheck,
@@ -69,6 +71,7 @@ export interface MoaPlanParams {
   budget?: RunBudget;
   contextWindows?: Record<string, number>;
   referenceFormat?: ReferenceFormat;
+  limits?: Partial<MoaLimits>;
 }
 
 const DEFAULT_LAYERS = 3;
@@ -87,6 +90,7 @@ export function resolvePlan(params: MoaPlanParams): MoaPlan {
     });
   }
   const { proposers, layerProposers } = params;
+  const limits = resolveLimits(params.limits);
   const aggregation = params.aggregation ?? "synthesize";
   if (aggregation !== "synthesize" && aggregation !== "rank") {
     throw new InvalidArgumentError({
@@ -123,6 +127,15 @@ export function resolvePlan(params: MoaPlanParams): MoaPlan {
         "must be a whole number ≥ 1 (3 = the paper's MoA, 2 = MoA-Lite, 1 = aggregator alone).",
     });
   }
+  // Sizes are checked before any list is resolved or allocated: one request with `layers: 1e9`
+  // or 10,000 proposers must fail here, not exhaust memory.
+  if (layers > limits.maxLayers) {
+    throw new InvalidArgumentError({
+      parameter: layerProposers && params.layers === undefined ? "layerProposers" : "layers",
+      value: layers,
+      message: `${layers} layers is above the limit of ${limits.maxLayers}; use fewer layers, or raise \`limits.maxLayers\`.`,
+    });
+  }
   if (layerProposers !== undefined) {
     if (!Array.isArray(layerProposers) || layerProposers.length !== layers - 1) {
       throw new InvalidArgumentError({
@@ -147,12 +160,17 @@ export function resolvePlan(params: MoaPlanParams): MoaPlan {
     });
   }
 
-  const proposerLayers: ResolvedProposer[][] = [];
+  const layerLists: { list: ProposerSpec[]; parameter: string }[] = [];
   for (let layer = 1; layer < layers; layer++) {
     const list = layerProposers ? layerProposers[layer - 1] : proposers;
     const parameter = layerProposers ? `layerProposers[${layer - 1}]` : "proposers";
-    proposerLayers.push(resolveProposerList(list, parameter));
+    checkLayerSize(list, parameter, limits);
+    layerLists.push({ list, parameter });
   }
+  checkCallsPerRun(layerLists, proposers !== undefined ? "proposers" : "layerProposers", limits);
+  const proposerLayers = layerLists.map(({ list, parameter }) =>
+    resolveProposerList(list, parameter),
+  );
 
   const aggregator = resolveProposer(params.aggregator, "aggregator", 0);
   if (aggregator.samples !== 1) {
@@ -180,16 +198,17 @@ export function resolvePlan(params: MoaPlanParams): MoaPlan {
     });
   }
   const callTimeoutMs = params.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
-  positive(
+  checkTimerDelay(
     callTimeoutMs,
     "callTimeoutMs",
     "milliseconds a model call may take, streaming included",
   );
   if (params.stragglerGraceMs !== undefined) {
-    nonNegative(
+    checkTimerDelay(
       params.stragglerGraceMs,
       "stragglerGraceMs",
       "milliseconds to wait for stragglers once the quorum is met",
+      { allowZero: true },
     );
   }
   const contextWindows = params.contextWindows ?? {};
@@ -235,10 +254,11 @@ export function fanOut(proposers: readonly ResolvedProposer[]): number {
   return proposers.reduce((total, proposer) => total + proposer.samples, 0);
 }
 
-function resolveProposerList(
+function checkLayerSize(
   list: ProposerSpec[] | undefined,
   parameter: string,
-): ResolvedProposer[] {
+  limits: MoaLimits,
+): asserts list is ProposerSpec[] {
   if (!Array.isArray(list) || list.length === 0) {
     throw new InvalidArgumentError({
       parameter,
@@ -247,6 +267,54 @@ function resolveProposerList(
         "must be a non-empty array of chat models or `{ model, id?, samples?, temperature?, maxTokens? }` objects.",
     });
   }
+  if (list.length > limits.maxProposersPerLayer) {
+    throw new InvalidArgumentError({
+      parameter,
+      value: `${list.length} proposers`,
+      message: `${list.length} proposers in one layer is above the limit of ${limits.maxProposersPerLayer}; use fewer proposers, or raise \`limits.maxProposersPerLayer\`.`,
+    });
+  }
+  list.forEach((spec, index) => {
+    const samples = specSamples(spec);
+    if (samples > limits.maxSamples) {
+      throw new InvalidArgumentError({
+        parameter: `${parameter}[${index}].samples`,
+        value: samples,
+        message: `${samples} samples is above the limit of ${limits.maxSamples}; use fewer samples, or raise \`limits.maxSamples\`.`,
+      });
+    }
+  });
+}
+
+/** A spec's `samples` when it is a number (invalid values are reported by `resolveProposer`). */
+function specSamples(spec: ProposerSpec): number {
+  const samples = isChatModel(spec) ? 1 : (spec as { samples?: unknown } | null)?.samples;
+  return typeof samples === "number" && samples > 1 ? samples : 1;
+}
+
+/**
+ * Refuses a plan whose calls (every layer's samples, plus the final call) exceed the limit,
+ * counted from the specs before they are resolved.
+ */
+function checkCallsPerRun(
+  layerLists: readonly { list: ProposerSpec[] }[],
+  parameter: string,
+  limits: MoaLimits,
+): void {
+  let calls = 1;
+  for (const { list } of layerLists) {
+    for (const spec of list) calls += specSamples(spec);
+  }
+  if (calls > limits.maxCallsPerRun) {
+    throw new InvalidArgumentError({
+      parameter,
+      value: `${calls} calls`,
+      message: `the run would make ${calls} model calls (every layer's proposers × samples, plus the final call), above the limit of ${limits.maxCallsPerRun}; use fewer proposers, samples or layers, or raise \`limits.maxCallsPerRun\`.`,
+    });
+  }
+}
+
+function resolveProposerList(list: ProposerSpec[], parameter: string): ResolvedProposer[] {
   const resolved = list.map((spec, index) =>
     resolveProposer(spec, `${parameter}[${index}]`, index),
   );
@@ -343,16 +411,6 @@ function positive(value: unknown, parameter: string, what: string): void {
       parameter,
       value,
       message: `must be a number > 0 (${what}).`,
-    });
-  }
-}
-
-function nonNegative(value: unknown, parameter: string, what: string): void {
-  if (!(typeof value === "number" && Number.isFinite(value) && value >= 0)) {
-    throw new InvalidArgumentError({
-      parameter,
-      value,
-      message: `must be a number ≥ 0 (${what}).`,
     });
   }
 }

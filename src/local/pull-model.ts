@@ -9,6 +9,7 @@ import { createReadStream, existsSync, statSync } from "node:fs";
 import { mkdir, open, rename, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
+import { checkTimerDelay } from "../utils/timer-delay.js";
 import { ModelDownloadError } from "./model-download-error.js";
 
 /** The public hub; `MOA_HUB_URL` overrides it in the CLI. */
@@ -54,7 +55,7 @@ export interface PullModelParams {
   token?: string;
   /** Download again even when the file is already cached. @default false */
   force?: boolean;
-  /** Give up when no byte arrives for this long. @default 60000 */
+  /** Give up when no byte arrives for this long; at most 2147483647 (`MAX_TIMER_DELAY_MS`). @default 60000 */
   idleTimeoutMs?: number;
   signal?: AbortSignal;
   onProgress?: (progress: PullProgress) => void;
@@ -142,6 +143,13 @@ export function hubFileUrl(hubUrl: string, reference: HubReference, revision = "
 export async function pullModel(params: PullModelParams): Promise<PulledModel> {
   const reference = parseHubReference(params.reference);
   const expected = checkSha256(params.sha256);
+  if (params.idleTimeoutMs !== undefined) {
+    checkTimerDelay(
+      params.idleTimeoutMs,
+      "idleTimeoutMs",
+      "milliseconds without a byte before giving up",
+    );
+  }
   const fetch = params.fetch ?? globalThis.fetch;
   const hubUrl = params.hubUrl ?? DEFAULT_HUB_URL;
   const url = hubFileUrl(hubUrl, reference, params.revision);

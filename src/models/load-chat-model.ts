@@ -2,6 +2,7 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import { ChatOpenAI, type ChatOpenAIFields } from "@langchain/openai";
 import { ModelSpecError } from "../errors/model-spec-error.js";
 import { loadLocalChatModel } from "../local/load-local-chat-model.js";
+import { checkTimerDelay } from "../utils/timer-delay.js";
 import { parseModelSpec } from "./parse-model-spec.js";
 import { PROVIDERS } from "./providers.js";
 
@@ -21,7 +22,7 @@ export interface LoadChatModelOptions {
   temperature?: number;
   /** Output token cap. @default the provider's default */
   maxTokens?: number;
-  /** Per-request timeout in milliseconds. @default 120000 */
+  /** Per-request timeout in milliseconds, at most 2147483647 (`MAX_TIMER_DELAY_MS`). @default 120000 */
   timeoutMs?: number;
   /** Retries of failed requests (rate limits, 5xx, timeouts). @default 2 */
   maxRetries?: number;
@@ -45,7 +46,8 @@ export const DEFAULT_TIMEOUT_MS = 120_000;
  *
  * Throws {@link ModelSpecError} for a malformed spec, an unknown provider, or a missing key
  * (the message names the variable to set), and for a `local:` model that is not found or
- * without node-llama-cpp installed. Never contacts the provider or loads a local model.
+ * without node-llama-cpp installed, and `InvalidArgumentError` for a `timeoutMs` that is not
+ * a number of milliseconds from 1 to `MAX_TIMER_DELAY_MS`. Never contacts the provider or loads a local model.
  *
  * @example
  * ```ts
@@ -55,6 +57,9 @@ export const DEFAULT_TIMEOUT_MS = 120_000;
  */
 export function loadChatModel(spec: string, options: LoadChatModelOptions = {}): BaseChatModel {
   const { provider, model } = parseModelSpec(spec);
+  if (options.timeoutMs !== undefined) {
+    checkTimerDelay(options.timeoutMs, "timeoutMs", "milliseconds one request may take");
+  }
   if (provider === "local") {
     // The embedded engine (node-llama-cpp, an optional peer): a cached model name or a GGUF
     // path; the file loads on the first call. Reads MOA_MODELS_DIR and MOA_LOCAL_* from `env`.

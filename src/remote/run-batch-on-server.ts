@@ -1,6 +1,7 @@
 import { Client } from "@langchain/langgraph-sdk";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { describeError } from "../graph/control-flow.js";
+import { checkTimerDelay } from "../utils/timer-delay.js";
 
 /** What one input of a batch became. `index` is its position in `inputs`. */
 export type BatchItemResult<Output = Record<string, unknown>> =
@@ -266,11 +267,5 @@ function checkParams(
       message: "must be a whole number ≥ 1.",
     });
   }
-  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
-    throw new InvalidArgumentError({
-      parameter: "timeoutMs",
-      value: timeoutMs,
-      message: "must be a positive number of milliseconds.",
-    });
-  }
+  checkTimerDelay(timeoutMs, "timeoutMs", "milliseconds one run may take");
 }

@@ -16,3 +16,4 @@ export type {
   Ranking,
 } from "./aggregation.js";
 export { MoaInputSchema, MoaStateSchema, type MoaState, type MoaStateUpdate } from "./moa-state.js";
+export { checkConversation } from "./check-conversation.js";

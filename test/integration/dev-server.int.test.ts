@@ -76,6 +76,9 @@ describe("graph `moa` on the LangGraph dev server", () => {
     for (const [name, property] of Object.entries(properties)) {
       expect(property.description, `${name} has a description`).toMatch(/\w{3,}/);
     }
+    // The limits show in the form (the context cannot raise them).
+    expect(properties.proposers).toMatchObject({ maxItems: 64 });
+    expect(properties.samples).toMatchObject({ maximum: 16 });
     expect(properties.preset).toMatchObject({
       default: "moa",
       enum: expect.arrayContaining(["moa-lite", "llm-ranker"]),
@@ -172,6 +175,40 @@ describe("graph `moa` on the LangGraph dev server", () => {
       ).rejects.toThrow(message);
     },
   );
+});
+
+describe("graph `moa` on the dev server: hostile requests", () => {
+  it("answers a context with a 100 KB string with a readable InvalidConfigError under 4 KB", async () => {
+    simulator.reset();
+    const huge = "x".repeat(100_000);
+    const error = await client.runs
+      .wait(null, "moa", { input: userInput("hi"), context: { aggregator: huge } })
+      .catch((caught: unknown) => caught);
+    const text = error instanceof Error ? error.message : JSON.stringify(error);
+    expect(text).toMatch(/InvalidConfigError/);
+    expect(text).toMatch(/`aggregator`: must be a \\?"provider:model\\?" string/);
+    expect(text).not.toMatch(/\\"code\\"|"origin"/); // no raw, doubly encoded ZodError JSON
+    expect(text.length).toBeLessThan(4_000);
+    expect(simulator.requests).toHaveLength(0);
+  });
+
+  it.each([
+    [
+      { messages: [{ role: "user", content: 123 }] },
+      /InvalidInputError[\s\S]*messages\[0\]\.content/,
+    ],
+    [
+      { messages: [{ role: "system", content: "be brief" }] },
+      /InvalidInputError[\s\S]*no user message/,
+    ],
+    [{ messages: [] }, /InvalidInputError[\s\S]*is empty/],
+  ])("refuses the input %j before any provider call", async (input, message) => {
+    simulator.reset();
+    await expect(
+      client.runs.wait(null, "moa", { input, context: { aggregator: "openai:solo", layers: 1 } }),
+    ).rejects.toThrow(message);
+    expect(simulator.requests).toHaveLength(0);
+  });
 });
 
 describe("runBatchOnServer against the dev server", () => {

@@ -21,6 +21,10 @@ describe("moa CLI usage errors", () => {
     [["run", "hi", "--budget-tokens", "1.5"], /--budget-tokens: must be a whole number/],
     [["run", "hi", "--timeout-ms", "0"], /--timeout-ms: must be ≥ 1/],
     [["run", "hi", "--retries", "11"], /--retries: must be ≤ 10/],
+    [["run", "hi", "--timeout-ms", "2147483648"], /--timeout-ms: must be ≤ 2147483647/],
+    [["run", "hi", "--straggler-grace-ms", "1e12"], /--straggler-grace-ms: must be ≤ 2147483647/],
+    [["run", "hi", "--samples", "17"], /--samples: must be ≤ 16/],
+    [["run", "hi", "--layers", "1000000000"], /--layers: must be ≤ 16/],
     [["run", "hi", "--straggler-grace-ms", "-1"], /--straggler-grace-ms: must be ≥ 0/],
     [
       ["run", "hi", "--prices", "/nonexistent/prices.json"],

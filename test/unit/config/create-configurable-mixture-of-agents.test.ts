@@ -68,16 +68,83 @@ describe("createConfigurableMixtureOfAgents", () => {
     expect(result.aggregation?.mode).toBe("rank");
   });
 
-  it("rejects a context that breaks the schema before any model is called", async () => {
-    // LangGraph validates `context` against the graph's context schema itself (a ZodError
-    // carrying our per-field messages); nothing runs.
+  it("rejects a context that breaks the schema with a readable InvalidConfigError before any model is called", async () => {
+    // LangGraph's own check of `context` never fails (it would throw the raw ZodError JSON);
+    // the turn node reports every field with its fix.
     const { graph, models } = setup();
     const error = await graph
       .invoke({ messages: [new HumanMessage("q")] }, { context: { layers: 0, samples: -1 } })
       .catch((caught: unknown) => caught);
-    expect(String((error as Error).message)).toMatch(/"layers"[\s\S]*must be ≥ 1/);
-    expect(String((error as Error).message)).toMatch(/"samples"/);
+    expect(InvalidConfigError.isInstance(error), String(error)).toBe(true);
+    expect((error as Error).message).toMatch(/Invalid context:\n {2}- `layers`: must be ≥ 1/);
+    expect((error as Error).message).toMatch(/`samples`: must be ≥ 1/);
     expect(models.size).toBe(0);
+  });
+
+  it("keeps the error of a context with a 100 KB string readable and under 4 KB", async () => {
+    const { graph, models } = setup();
+    const huge = "x".repeat(100_000);
+    const error = await graph
+      .invoke(
+        { messages: [new HumanMessage("q")] },
+        { context: { aggregator: huge, proposers: [huge, huge], [huge]: 1 } },
+      )
+      .catch((caught: unknown) => caught);
+    expect(InvalidConfigError.isInstance(error), String(error).slice(0, 300)).toBe(true);
+    const { message, issues } = error as InvalidConfigError;
+    expect(message.length).toBeLessThan(4_000);
+    expect(JSON.stringify(issues).length).toBeLessThan(4_000);
+    expect(message).toMatch(/^Invalid context:\n/);
+    expect(message).toMatch(/`aggregator`: must be a "provider:model" string/);
+    expect(message).toMatch(/unknown option\(s\) `x{10}/);
+    expect(message).not.toMatch(/"code"|"origin"/); // no raw ZodError JSON
+    expect(models.size).toBe(0);
+  });
+
+  it("caps a context's lists and counts at the limits before loading any model", async () => {
+    const { graph, models } = setup();
+    const proposers = Array.from({ length: 10_000 }, (_, index) => `sim:m${index}`);
+    const error = await graph
+      .invoke({ messages: [new HumanMessage("q")] }, { context: { proposers, samples: 17 } })
+      .catch((caught: unknown) => caught);
+    expect(InvalidConfigError.isInstance(error), String(error)).toBe(true);
+    expect((error as InvalidConfigError).issues.map(({ path }) => path)).toEqual([
+      "proposers",
+      "samples",
+    ]);
+    expect((error as Error).message).toMatch(/`proposers`: at most 64 proposers/);
+    expect(models.size).toBe(0);
+  });
+
+  it("takes its limits from the deployment owner, never from the context", async () => {
+    const models = new Map<string, FakeChatModel>();
+    const graph = createConfigurableMixtureOfAgents({
+      loadModel: (spec) => {
+        const model = new FakeChatModel({ model: spec });
+        models.set(spec, model);
+        return model;
+      },
+      defaults: { proposers: ["sim:a"], aggregator: "sim:agg", layers: 2 },
+      limits: { maxSamples: 32, maxCallsPerRun: 40 },
+    }).compile();
+    const raised = await graph.invoke(
+      { messages: [new HumanMessage("q")] },
+      { context: { samples: 32 } },
+    );
+    expect(raised.proposals).toHaveLength(32);
+    const tooMany = await graph
+      .invoke({ messages: [new HumanMessage("q")] }, { context: { samples: 20, layers: 3 } })
+      .catch((caught: unknown) => caught);
+    expect((tooMany as InvalidConfigError).issues?.[0]?.message).toMatch(/41 model calls.*40/);
+    const smuggled = await graph
+      .invoke(
+        { messages: [new HumanMessage("q")] },
+        { context: { limits: { maxSamples: 1_000 }, samples: 1_000 } },
+      )
+      .catch((caught: unknown) => caught);
+    expect(InvalidConfigError.isInstance(smuggled)).toBe(true);
+    expect((smuggled as Error).message).toMatch(/`samples`: must be ≤ 32/);
+    expect((smuggled as Error).message).toMatch(/unknown option\(s\) `limits`/);
   });
 
   it("rejects a context whose fields conflict with a typed error before any model is called", async () => {

@@ -101,3 +101,66 @@ describe("the budget check in a serializable configuration (CLI flags, deployed 
     ]);
   });
 });
+
+describe("parseMoaConfig limits and bounded errors", () => {
+  it("refuses 10,000 proposers at the list's length, in one issue, without checking each item", () => {
+    const proposers = Array.from({ length: 10_000 }, () => "not a spec");
+    const started = performance.now();
+    const issues = issuesOf({ proposers });
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(issues).toEqual([
+      { path: "proposers", message: "at most 64 proposers (limit `maxProposersPerLayer`)" },
+    ]);
+  });
+
+  it.each([
+    [{ layers: 17 }, "layers", /must be ≤ 16/],
+    [{ samples: 17 }, "samples", /must be ≤ 16/],
+    [{ callTimeoutMs: 2 ** 31 }, "callTimeoutMs", /must be ≤ 2147483647/],
+    [{ stragglerGraceMs: 2 ** 31 }, "stragglerGraceMs", /must be ≤ 2147483647/],
+    [
+      { proposers: Array.from({ length: 64 }, (_, i) => `openai:m${i}`), samples: 16 },
+      "layers",
+      /2049 model calls .* above the limit of 512/,
+    ],
+  ])("refuses %j naming `%s`", (input, path, message) => {
+    const issues = issuesOf(input);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.path).toBe(path);
+    expect(issues[0]!.message).toMatch(message);
+  });
+
+  it("applies the owner's limits when given", () => {
+    expect(
+      parseMoaConfig({ samples: 32 }, "context", { maxSamples: 32, maxCallsPerRun: 1_000 }).samples,
+    ).toBe(32);
+    expect(() => parseMoaConfig({ layers: 4 }, "context", { maxLayers: 3 })).toThrow(/must be ≤ 3/);
+  });
+
+  it("bounds the error: at most 10 issues, each message cut, echoed keys included", () => {
+    const input = Object.fromEntries(
+      Array.from({ length: 30 }, (_, i) => [`${"k".repeat(5_000)}${i}`, 1]),
+    );
+    let error: unknown;
+    try {
+      parseMoaConfig({ ...input, layers: "x", samples: "y", aggregator: 5 }, "context");
+    } catch (caught) {
+      error = caught;
+    }
+    expect(InvalidConfigError.isInstance(error)).toBe(true);
+    const { message, issues } = error as InvalidConfigError;
+    expect(message.length).toBeLessThan(4_000);
+    expect(issues.length).toBeLessThanOrEqual(11);
+    expect(issues.every((issue) => issue.message.length < 300)).toBe(true);
+    expect(message).toMatch(/more characters\)/);
+  });
+
+  it("counts the issues past the tenth in one last issue", () => {
+    const error = new InvalidConfigError({
+      source: "context",
+      issues: Array.from({ length: 12 }, (_, i) => ({ path: `f${i}`, message: "bad" })),
+    });
+    expect(error.issues).toHaveLength(11);
+    expect(error.issues.at(-1)).toEqual({ path: "", message: "… and 2 more issue(s)." });
+  });
+});

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { fanOut, resolvePlan } from "../../../src/graph/resolve-plan.js";
+import {
+  DEFAULT_MOA_LIMITS,
+  InvalidArgumentError,
+  MAX_TIMER_DELAY_MS,
+} from "../../../src/index.js";
 import { FakeChatModel } from "../../../src/testing/index.js";
 
 const named = (model: string) => new FakeChatModel({ model });
@@ -104,5 +109,142 @@ describe("resolvePlan", () => {
     expect([base.temperature, base.maxTokens]).toEqual([0.5, undefined]);
     expect(copy.recorder).toBe(base.recorder);
     expect(plan.aggregator.model).toBe(base);
+  });
+});
+
+/** The `InvalidArgumentError` `run` throws (fails the test when it returns). */
+function argumentError(run: () => unknown): InvalidArgumentError {
+  try {
+    run();
+  } catch (error) {
+    if (InvalidArgumentError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error("expected an InvalidArgumentError");
+}
+
+describe("resolvePlan limits (checked before anything is built)", () => {
+  const judge = named("judge");
+
+  it("exports default limits that cover the papers' configurations", () => {
+    expect(DEFAULT_MOA_LIMITS).toEqual({
+      maxProposersPerLayer: 64,
+      maxSamples: 16,
+      maxLayers: 16,
+      maxCallsPerRun: 512,
+    });
+    expect(Object.isFrozen(DEFAULT_MOA_LIMITS)).toBe(true);
+  });
+
+  it.each<{
+    name: string;
+    params: () => Parameters<typeof resolvePlan>[0];
+    parameter: string;
+    message: RegExp;
+  }>([
+    {
+      name: "10,000 proposers",
+      params: () => ({ proposers: Array.from({ length: 10_000 }, () => judge), aggregator: judge }),
+      parameter: "proposers",
+      message:
+        /10000 proposers in one layer is above the limit of 64.*limits\.maxProposersPerLayer/,
+    },
+    {
+      name: "layers: 1e9",
+      params: () => ({ proposers: [judge], aggregator: judge, layers: 1e9 }),
+      parameter: "layers",
+      message: /1000000000 layers is above the limit of 16.*limits\.maxLayers/,
+    },
+    {
+      name: "a million layerProposers lists",
+      params: () => ({
+        layerProposers: Array.from({ length: 1e6 }, () => [judge]),
+        aggregator: judge,
+      }),
+      parameter: "layerProposers",
+      message: /above the limit of 16/,
+    },
+    {
+      name: "samples: 1e7",
+      params: () => ({ proposers: [judge, { model: judge, samples: 1e7 }], aggregator: judge }),
+      parameter: "proposers[1].samples",
+      message: /10000000 samples is above the limit of 16.*limits\.maxSamples/,
+    },
+    {
+      name: "64 proposers × 16 samples × 2 layers",
+      params: () => ({
+        proposers: Array.from({ length: 64 }, () => ({ model: judge, samples: 16 })),
+        aggregator: judge,
+      }),
+      parameter: "proposers",
+      message: /2049 model calls .* above the limit of 512.*limits\.maxCallsPerRun/,
+    },
+  ])(
+    "refuses $name with InvalidArgumentError naming `$parameter`",
+    ({ params, parameter, message }) => {
+      const started = performance.now();
+      const error = argumentError(() => resolvePlan(params()));
+      expect(performance.now() - started).toBeLessThan(1_000);
+      expect(error.parameter).toBe(parameter);
+      expect(error.message).toMatch(message);
+    },
+  );
+
+  it("lets the caller raise or lower a limit", () => {
+    const proposers = Array.from({ length: 100 }, () => judge);
+    expect(
+      resolvePlan({
+        proposers,
+        aggregator: judge,
+        layers: 2,
+        limits: { maxProposersPerLayer: 100 },
+      }).proposerLayers[0],
+    ).toHaveLength(100);
+    expect(
+      argumentError(() =>
+        resolvePlan({
+          proposers: [judge, judge],
+          aggregator: judge,
+          limits: { maxCallsPerRun: 4 },
+        }),
+      ).message,
+    ).toMatch(/5 model calls/);
+  });
+
+  it.each([0, -1, 1.5, Number.NaN, "64"])("refuses a limit of %j naming the field", (value) => {
+    const error = argumentError(() =>
+      resolvePlan({
+        proposers: [judge],
+        aggregator: judge,
+        limits: { maxSamples: value as number },
+      }),
+    );
+    expect(error.parameter).toBe("limits.maxSamples");
+  });
+});
+
+describe("resolvePlan timer options", () => {
+  const judge = named("judge");
+
+  it.each<[string, Partial<Parameters<typeof resolvePlan>[0]>]>([
+    ["callTimeoutMs", { callTimeoutMs: 2 ** 31 }],
+    ["stragglerGraceMs", { stragglerGraceMs: 2 ** 31 }],
+    ["callTimeoutMs", { callTimeoutMs: 1e12 }],
+  ])("refuses a %s Node would clamp to 1 ms", (parameter, params) => {
+    const error = argumentError(() =>
+      resolvePlan({ proposers: [judge], aggregator: judge, ...params }),
+    );
+    expect(error.parameter).toBe(parameter);
+    expect(error.message).toMatch(/must be ≤ 2147483647 ms/);
+  });
+
+  it("accepts the longest delay a timer honours", () => {
+    const plan = resolvePlan({
+      proposers: [judge],
+      aggregator: judge,
+      callTimeoutMs: MAX_TIMER_DELAY_MS,
+      stragglerGraceMs: MAX_TIMER_DELAY_MS,
+    });
+    expect(plan.callTimeoutMs).toBe(MAX_TIMER_DELAY_MS);
   });
 });

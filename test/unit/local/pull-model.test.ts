@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { etagSha256, hubFileUrl, parseHubReference } from "../../../src/local/pull-model.js";
+import { InvalidArgumentError } from "../../../src/errors/index.js";
+import {
+  etagSha256,
+  hubFileUrl,
+  parseHubReference,
+  pullModel,
+} from "../../../src/local/pull-model.js";
 
 describe("parseHubReference", () => {
   it.each([
@@ -49,4 +55,25 @@ describe("etagSha256", () => {
   ])("reads %s as %s", (etag, expected) => {
     expect(etagSha256(etag)).toBe(expected);
   });
+});
+
+describe("pullModel arguments", () => {
+  it.each([2 ** 31, 0])(
+    "refuses an idleTimeoutMs of %s before any request",
+    async (idleTimeoutMs) => {
+      let requests = 0;
+      const error = await pullModel({
+        reference: "owner/repo/model.gguf",
+        directory: "/nonexistent",
+        idleTimeoutMs,
+        fetch: () => {
+          requests += 1;
+          throw new Error("no network");
+        },
+      }).catch((caught: unknown) => caught);
+      expect(InvalidArgumentError.isInstance(error), String(error)).toBe(true);
+      expect((error as InvalidArgumentError).parameter).toBe("idleTimeoutMs");
+      expect(requests).toBe(0);
+    },
+  );
 });

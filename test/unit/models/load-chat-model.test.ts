@@ -1,6 +1,11 @@
 import { ChatOpenAI } from "@langchain/openai";
 import { describe, expect, it } from "vitest";
-import { ModelSpecError, loadChatModel, parseModelSpec } from "../../../src/index.js";
+import {
+  InvalidArgumentError,
+  ModelSpecError,
+  loadChatModel,
+  parseModelSpec,
+} from "../../../src/index.js";
 
 function clientBaseUrl(model: ChatOpenAI): string | undefined {
   return (model as unknown as { clientConfig: { baseURL?: string } }).clientConfig.baseURL;
@@ -63,6 +68,20 @@ describe("loadChatModel", () => {
     expect(model.maxTokens).toBe(2048);
     expect(model.timeout).toBe(5000);
   });
+
+  it.each([2 ** 31, 0, -5, Number.NaN])(
+    "refuses a timeoutMs of %s (Node clamps timers ≥ 2³¹ ms to 1 ms) naming it",
+    (timeoutMs) => {
+      let error: unknown;
+      try {
+        loadChatModel("openai:gpt-4o", { env: { OPENAI_API_KEY: "k" }, timeoutMs });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(InvalidArgumentError.isInstance(error)).toBe(true);
+      expect((error as InvalidArgumentError).parameter).toBe("timeoutMs");
+    },
+  );
 
   it.each([
     ["openai:gpt-4o", "OPENAI_API_KEY"],

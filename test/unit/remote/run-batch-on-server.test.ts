@@ -132,6 +132,7 @@ describe("runBatchOnServer", () => {
     [{ url: "http://127.0.0.1:1", inputs: "x" }, "inputs"],
     [{ url: "http://127.0.0.1:1", inputs: [], concurrency: 0 }, "concurrency"],
     [{ url: "http://127.0.0.1:1", inputs: [], timeoutMs: -1 }, "timeoutMs"],
+    [{ url: "http://127.0.0.1:1", inputs: [], timeoutMs: 2 ** 31 }, "timeoutMs"],
     [{ url: "http://127.0.0.1:1", inputs: [], assistantId: " " }, "assistantId"],
   ])("rejects %j before any request, naming `%s`", async (params, parameter) => {
     const error = await runBatchOnServer(params as never).catch((caught: unknown) => caught);

@@ -1,7 +1,8 @@
-import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
+import { HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
 import { MemorySaver } from "@langchain/langgraph";
 import { describe, expect, it } from "vitest";
 import { createMixtureOfAgents } from "../../../../src/graph/create-mixture-of-agents.js";
+import { InvalidInputError, createConfigurableMixtureOfAgents } from "../../../../src/index.js";
 import { FakeChatModel, type FakeReplyContext } from "../../../../src/testing/index.js";
 import { callsOfLayer, transcript } from "../support.js";
 
@@ -103,5 +104,79 @@ describe("turn node (threads)", () => {
       ["human", "two"],
       ["ai", "judge turn 1 L2"],
     ]);
+  });
+});
+
+describe("turn node (input checks, before any model call)", () => {
+  const models = () => ({
+    proposers: ["a", "b"].map((name) => new FakeChatModel({ model: name })),
+    aggregator: new FakeChatModel({ model: "judge" }),
+  });
+
+  it.each<{ name: string; input: Record<string, unknown>; path: string; message: RegExp }>([
+    {
+      name: "non-string content",
+      input: { messages: [{ role: "user", content: 123 }] },
+      path: "messages[0].content",
+      message: /must be a string or an array of content parts \(got a number\)/,
+    },
+    {
+      name: "a content part that is not a part",
+      input: { messages: [{ role: "user", content: [{ type: "text", text: "q" }, 7] }] },
+      path: "messages[0].content[1]",
+      message: /must be a content part/,
+    },
+    { name: "messages: []", input: { messages: [] }, path: "messages", message: /is empty/ },
+    { name: "{}", input: {}, path: "messages", message: /is empty/ },
+    {
+      name: "only a system message",
+      input: { messages: [{ role: "system", content: "be brief" }] },
+      path: "messages",
+      message: /has no user message \(only system\)/,
+    },
+    {
+      name: "only a tool message",
+      input: { messages: [{ role: "tool", content: "42", tool_call_id: "call-1" }] },
+      path: "messages",
+      message: /has no user message \(only tool\)/,
+    },
+  ])("refuses $name with InvalidInputError at `$path`", async ({ input, path, message }) => {
+    const { proposers, aggregator } = models();
+    const graph = createMixtureOfAgents({ proposers, aggregator, layers: 2 }).compile();
+    const error = await graph.invoke(input as never).catch((caught: unknown) => caught);
+    expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+    expect((error as InvalidInputError).path).toBe(path);
+    expect((error as Error).message).toMatch(message);
+    for (const model of [...proposers, aggregator]) expect(model.recorder.count).toBe(0);
+  });
+
+  it("accepts content given as an array of text parts", async () => {
+    const { proposers, aggregator } = models();
+    const graph = createMixtureOfAgents({ proposers, aggregator, layers: 2 }).compile();
+    const result = await graph.invoke({
+      messages: [
+        new SystemMessage("be brief"),
+        new HumanMessage({ content: [{ type: "text", text: "Why is the sky blue?" }] }),
+      ],
+    });
+    expect(result.proposals.map((proposal) => proposal.status)).toEqual(["ok", "ok"]);
+  });
+
+  it("refuses the same input on the deployed (configurable) graph", async () => {
+    const loaded: FakeChatModel[] = [];
+    const graph = createConfigurableMixtureOfAgents({
+      loadModel: (spec) => {
+        const model = new FakeChatModel({ model: spec });
+        loaded.push(model);
+        return model;
+      },
+      defaults: { proposers: ["sim:a"], aggregator: "sim:judge", layers: 2 },
+    }).compile();
+    const error = await graph
+      .invoke({ messages: [{ role: "user", content: { text: "q" } }] } as never)
+      .catch((caught: unknown) => caught);
+    expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+    expect((error as InvalidInputError).path).toBe("messages[0].content");
+    expect(loaded.every((model) => model.recorder.count === 0)).toBe(true);
   });
 });

@@ -27,6 +27,11 @@ export interface RunSummary {
   /** Models whose price is unknown (their calls are not in `costUsd`). */
   unpricedModels: string[];
   wallTimeMs: number;
+  /**
+   * What the final node did that the table does not show: the ranker's fallback to the first
+   * proposal, the aggregator's fallback, references shortened by the context guard.
+   */
+  notes: string[];
 }
 
 /**
@@ -62,7 +67,23 @@ export function summarizeRun(
     error: proposal.error,
   }));
   const aggregation = state.aggregation;
-  if (aggregation) {
+  const rankerCalls = aggregation?.ranking?.calls;
+  if (aggregation && rankerCalls?.length) {
+    // One row per ranker call: the first try and, after an unusable reply, the stricter retry.
+    rankerCalls.forEach((call, index) => {
+      rows.push({
+        layer: config.layers,
+        role: "ranker",
+        proposerId: call.modelId,
+        sample: index,
+        status: "ok",
+        inputTokens: call.usage?.inputTokens,
+        outputTokens: call.usage?.outputTokens,
+        latencyMs: call.latencyMs,
+        costUsd: cost(config.aggregator, call.usage),
+      });
+    });
+  } else if (aggregation) {
     rows.push({
       layer: config.layers,
       role: aggregation.mode === "rank" ? "ranker" : "aggregator",
@@ -81,5 +102,25 @@ export function summarizeRun(
     costUsd: rows.reduce((total, row) => total + (row.costUsd ?? 0), 0),
     unpricedModels: [...unpriced].sort(),
     wallTimeMs,
+    notes: aggregation ? aggregationNotes(aggregation) : [],
   };
+}
+
+function aggregationNotes(aggregation: Aggregation): string[] {
+  const notes: string[] = [];
+  if (aggregation.fallback) {
+    notes.push(
+      `${aggregation.mode === "rank" ? "ranker" : "aggregator"} failed (${aggregation.fallback.reason}); the answer came from the fallback: ${aggregation.fallback.used}.`,
+    );
+  }
+  const ranking = aggregation.ranking;
+  if (ranking?.fallback) {
+    notes.push(
+      `ranker fallback: no usable choice in ${ranking.replies.length} repl${ranking.replies.length === 1 ? "y" : "ies"}; the answer is the first successful proposal (${ranking.proposerId} #${ranking.sample}), not a ranked one.`,
+    );
+  }
+  if (aggregation.referencesTruncated) {
+    notes.push("context: the context guard shortened the references the final call received.");
+  }
+  return notes;
 }

@@ -133,6 +133,11 @@ describe("moa plan", () => {
   it("checks the plan against --budget-usd", async () => {
     const result = await moa(["plan", "--preset", "moa", "--budget-usd", "0.001"]);
     expect(result.out).toMatch(/budget: does not fit \(\$[\d.]+ > --budget-usd 0\.001\)/);
+    // A plan that does not fit fails, so a script can gate a run on it (text and JSON alike).
+    expect(result.code).toBe(1);
+    const json = await moa(["plan", "--preset", "moa", "--budget-usd", "0.001", "--json"]);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.out).budget.fits).toBe(false);
     const fits = await moa([
       "plan",
       "--preset",
@@ -143,6 +148,7 @@ describe("moa plan", () => {
       "5",
     ]);
     expect(fits.out).toMatch(/budget: fits/);
+    expect(fits.code).toBe(0);
   });
 
   it.each<[string[], RegExp]>([

@@ -2,7 +2,6 @@ import { setMaxListeners } from "node:events";
 import { join, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { findPrice, priceTokens } from "../models/price-table.js";
-import { InvalidArgumentError } from "../errors/index.js";
 import { loadChatModel, modelName, type ProviderEnvironment } from "../models/index.js";
 import { runAblationStudy } from "../ablation/run-ablation-study.js";
 import { simulatedStudyBehaviour } from "../ablation/simulated-study.js";
@@ -14,6 +13,7 @@ import { startSimulator, type Simulator } from "../testing/simulator/index.js";
 import { loadParameterTable, PARAMETER_FILE_HELP } from "./ablate-parameter-file.js";
 import { formatStudySummary } from "./ablate-summary.js";
 import { CliError, EXIT } from "./cli-error.js";
+import { withFlagNames } from "./flag-errors.js";
 import type { CliIo } from "./cli-io.js";
 import { loadJudge, OFFICIAL_JUDGES } from "./eval-judges.js";
 import {
@@ -146,7 +146,7 @@ async function runAblate(flags: AblateFlags, io: CliIo): Promise<number> {
     ...(layers !== undefined ? { layers } : {}),
   };
   // The grid is checked (and the models parsed) before anything is started.
-  const variants = withFlagNames(() => buildStudy(flags.study, studyOptions));
+  const variants = withFlagNames(PARAMETER_FLAGS, () => buildStudy(flags.study, studyOptions));
   const benchmark = flags.benchmark;
   let flask: { instances: string; skills: string; prompt: string } | undefined;
   if (flags.data !== undefined) await requireReadableFile(flags.data, "--data");
@@ -196,7 +196,7 @@ async function runAblate(flags: AblateFlags, io: CliIo): Promise<number> {
       ? simulatedEnvironment(simulator.url, io.env)
       : io.env;
     const judge = loadJudge(benchmark, judgeSpec, env);
-    result = await withFlagNames(() =>
+    result = await withFlagNames(PARAMETER_FLAGS, () =>
       runAblationStudy({
         study: flags.study,
         variants,
@@ -325,26 +325,4 @@ function numberFlag(
     throw new CliError(`${flag} must be a number from ${min} to ${max}, got "${raw}".`);
   }
   return value;
-}
-
-/** Turns argument errors of the study into usage errors naming the flag. */
-function withFlagNames<T>(body: () => T): T {
-  try {
-    const value = body();
-    if (value instanceof Promise) {
-      return value.catch((error: unknown) => {
-        throw toUsageError(error);
-      }) as T;
-    }
-    return value;
-  } catch (error) {
-    throw toUsageError(error);
-  }
-}
-
-function toUsageError(error: unknown): unknown {
-  if (!InvalidArgumentError.isInstance(error)) return error;
-  const flag = PARAMETER_FLAGS[error.parameter];
-  const reason = error.message.replace(/^Invalid argument `[^`]*`: /, "");
-  return new CliError(flag ? `${flag} ${reason}` : error.message, EXIT.usage);
 }

@@ -5,6 +5,8 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: ProviderEnvironment;
+  /** Reads all of stdin (`moa run -`); unset when there is no stdin to read. */
+  readStdin?: () => Promise<string>;
   /** Colour tables (a TTY without NO_COLOR). */
   color: boolean;
   /** Set by commands; `main` exits with it. */

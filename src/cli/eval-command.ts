@@ -2,13 +2,11 @@ import { setMaxListeners } from "node:events";
 import { HumanMessage } from "@langchain/core/messages";
 import type { Command } from "commander";
 import { parseMoaConfig, type ResolvedMoaConfig } from "../config/moa-config.js";
-import { InvalidArgumentError } from "../errors/index.js";
 import { readAlpacaEvalAnnotations } from "../eval/alpaca-eval/annotations.js";
 import { generateAlpacaEval } from "../eval/alpaca-eval/generate.js";
 import { judgeAlpacaEval } from "../eval/alpaca-eval/judge.js";
 import { loadLengthControlledData } from "../eval/alpaca-eval/length-controlled-data.js";
 import { reportAlpacaEval } from "../eval/alpaca-eval/report.js";
-import { EvalDataError } from "../eval/eval-data-error.js";
 import { generateFlask } from "../eval/flask/generate.js";
 import { judgeFlask } from "../eval/flask/judge.js";
 import { reportFlaskFile } from "../eval/flask/report.js";
@@ -22,7 +20,8 @@ import {
   type Simulator,
   type SimulatorOptions,
 } from "../testing/simulator/index.js";
-import { CliError, EXIT } from "./cli-error.js";
+import { EXIT } from "./cli-error.js";
+import { withFlagNames } from "./flag-errors.js";
 import type { CliIo } from "./cli-io.js";
 import { loadJudge, judgeCostOf, OFFICIAL_JUDGES } from "./eval-judges.js";
 import { createMoaRunner } from "./eval-moa-runner.js";
@@ -358,7 +357,7 @@ async function runReport(flags: ReportFlags, io: CliIo): Promise<number> {
   if (flags.data !== undefined) await requireReadableFile(flags.data, "--data");
   const files = { [flag]: path, "--data": flags.data };
   const output = await withFlagNames(
-    files,
+    { ...PARAMETER_FLAGS, annotations: flag, judgments: flag },
     async () => {
       switch (benchmark) {
         case "alpaca-eval": {
@@ -390,7 +389,7 @@ async function runReport(flags: ReportFlags, io: CliIo): Promise<number> {
         }
       }
     },
-    { ...PARAMETER_FLAGS, annotations: flag, judgments: flag },
+    files,
   );
   io.stdout(flags.json ? `${JSON.stringify(output.report, null, 2)}\n` : `${output.text()}\n`);
   return EXIT.ok;
@@ -425,8 +424,10 @@ async function runStageCommand(
   process.once("SIGINT", interrupt);
   let summary: StageSummary<unknown>;
   try {
-    summary = await withFlagNames(files, () =>
-      run({ ...stageOptions, signal: controller.signal, onProgress: progress.onProgress }),
+    summary = await withFlagNames(
+      PARAMETER_FLAGS,
+      () => run({ ...stageOptions, signal: controller.signal, onProgress: progress.onProgress }),
+      files,
     );
   } catch (error) {
     if (controller.signal.aborted) {
@@ -478,32 +479,6 @@ async function runStageCommand(
       "Rerun the same command to retry them; finished work is kept.\n",
   );
   return EXIT.failure;
-}
-
-/**
- * Turns data-file errors that escape a stage (a malformed input file, a mismatched answers
- * file) into usage errors naming the flag that gave the file.
- */
-async function withFlagNames<T>(
-  files: Record<string, string | undefined>,
-  body: () => Promise<T>,
-  parameterFlags: Record<string, string> = PARAMETER_FLAGS,
-): Promise<T> {
-  try {
-    return await body();
-  } catch (error) {
-    if (EvalDataError.isInstance(error)) {
-      const file = error.file;
-      const flag = Object.entries(files).find(([, path]) => path === file)?.[0];
-      throw new CliError(flag ? `${flag} ${error.message}` : error.message, EXIT.usage);
-    }
-    if (InvalidArgumentError.isInstance(error)) {
-      const flag = parameterFlags[error.parameter];
-      const reason = error.message.replace(/^Invalid argument `[^`]*`: /, "");
-      throw new CliError(flag ? `${flag} ${reason}` : error.message, EXIT.usage);
-    }
-    throw error;
-  }
 }
 
 /** Which flag supplied each stage parameter, for error messages. */

@@ -45,7 +45,9 @@ export async function requireReadableFile(path: string, flag: string): Promise<s
     await access(path, constants.R_OK);
     if (!(await stat(path)).isFile()) throw new Error("not a file");
   } catch {
-    throw new CliError(`${flag} ${path}: cannot read this file (check the path).`);
+    throw new CliError(`${flag} ${path}: cannot read this file (check the path).`, EXIT.usage, {
+      flag,
+    });
   }
   return path;
 }

@@ -37,6 +37,7 @@ export function formatRunSummary(summary: RunSummary, options: { color?: boolean
   const lines = [
     table.toString(),
     `calls: ${summary.rows.length}${failed ? ` (${failed} failed)` : ""} · tokens: ${summary.usage.inputTokens} in / ${summary.usage.outputTokens} out · cost: ${cost} · wall time: ${(summary.wallTimeMs / 1000).toFixed(2)} s`,
+    ...summary.notes.map((note) => `note: ${note}`),
   ];
   return lines.join("\n");
 }

@@ -4,10 +4,10 @@
  * @module
  */
 import { Command, CommanderError } from "commander";
-import { InvalidConfigError, MoaError, ModelSpecError } from "../errors/index.js";
-import { CliError, EXIT } from "./cli-error.js";
+import { EXIT } from "./cli-error.js";
 import type { CliIo } from "./cli-io.js";
 import { registerAblateCommand } from "./ablate-command.js";
+import { describeCliFailure } from "./flag-errors.js";
 import { registerPlanCommand } from "./plan-command.js";
 import { registerDemoCommand } from "./demo-command.js";
 import { registerEvalCommand } from "./eval-command.js";
@@ -16,22 +16,11 @@ import { registerRunCommand } from "./run-command.js";
 import { registerSimCommand } from "./sim-command.js";
 import { registerThreadsCommand } from "./threads-command.js";
 
-const FLAG_NAMES: Record<string, string> = {
-  maxTokens: "--max-tokens",
-  minProposals: "--min-proposals",
-  callTimeoutMs: "--timeout-ms",
-  stragglerGraceMs: "--straggler-grace-ms",
-  maxCostUsd: "--budget-usd",
-  maxRunTokens: "--budget-tokens",
-  referenceFormat: "--reference-format",
-};
-
 /** Builds the `moa` program around an I/O object (tests pass their own). */
 export function createProgram(io: CliIo): Command {
   const program = new Command("moa")
     .description("Mixture-of-Agents for LangGraph.js")
     .version("0.1.0")
-    .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerRunCommand(program, io);
@@ -42,6 +31,10 @@ export function createProgram(io: CliIo): Command {
   registerPlanCommand(program, io);
   registerModelsCommand(program, io);
   registerDemoCommand(program, io);
+  // A usage error prints its one-line message and where the usage is, not the whole help.
+  for (const command of allCommands(program)) {
+    command.showHelpAfterError(helpHint(command));
+  }
   return program;
 }
 
@@ -51,56 +44,72 @@ export function createProgram(io: CliIo): Command {
  */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const program = createProgram(io);
+  let active: Command = program;
+  program.hook("preAction", (_program, action) => {
+    active = action;
+  });
   try {
     await program.parseAsync(argv, { from: "user" });
     return io.exitCode;
   } catch (error) {
-    return reportError(error, io);
+    return reportError(error, io, active);
   }
 }
 
-function reportError(error: unknown, io: CliIo): number {
+function reportError(error: unknown, io: CliIo, command: Command): number {
   if (error instanceof CommanderError) {
     // Help and version exit 0; every other commander error is a usage error already printed.
     return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
-  if (error instanceof CliError) {
-    io.stderr(`moa: ${error.message}\n`);
-    return error.exitCode;
-  }
-  if (InvalidConfigError.isInstance(error)) {
-    const lines = error.issues.map((issue) => `  - ${flagName(issue.path)}: ${issue.message}`);
-    io.stderr(`moa: invalid options:\n${lines.join("\n")}\nSee \`moa run --help\`.\n`);
-    return EXIT.usage;
-  }
-  if (ModelSpecError.isInstance(error)) {
-    io.stderr(`moa: ${error.message}\n`);
-    return EXIT.usage;
-  }
-  if (MoaError.isInstance(error)) {
-    io.stderr(`moa: ${error.message}\n`);
-    return EXIT.failure;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  io.stderr(`moa: ${message}\n`);
-  return EXIT.failure;
+  const failure = describeCliFailure(error);
+  const hint = failure.exitCode === EXIT.usage ? `\n${helpHint(command)}` : "";
+  io.stderr(`moa: ${failure.message}${hint}\n`);
+  return failure.exitCode;
 }
 
-function flagName(path: string): string {
-  const [head, ...rest] = path.split(".");
-  const name = FLAG_NAMES[head!] ?? `--${head}`;
-  return rest.length ? `${name} (item ${rest.join(".")})` : name;
+function allCommands(command: Command): Command[] {
+  return [command, ...command.commands.flatMap(allCommands)];
+}
+
+/** `See \`moa eval judge --help\`.` for a command. */
+function helpHint(command: Command): string {
+  const names: string[] = [];
+  for (let current: Command | null = command; current; current = current.parent) {
+    names.unshift(current.name());
+  }
+  return `See \`${names.join(" ")} --help\`.`;
+}
+
+/**
+ * Exits quietly when the reader of stdout or stderr goes away (`moa run … | head -c 10`):
+ * nothing is left to write to, so a write error is no failure worth a stack trace.
+ */
+function exitOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE")
+      process.exit(typeof process.exitCode === "number" ? process.exitCode : EXIT.ok);
+    throw error;
+  });
 }
 
 /** Entry point of the `moa` binary: real process I/O, exit code on the process. */
 export async function main(): Promise<void> {
+  exitOnClosedPipe(process.stdout);
+  exitOnClosedPipe(process.stderr);
   const io: CliIo = {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
+    readStdin: () => readStream(process.stdin),
     env: process.env,
     color: process.stdout.isTTY === true && !process.env.NO_COLOR,
     stderrIsTTY: process.stderr.isTTY === true,
     exitCode: 0,
   };
   process.exitCode = await runCli(process.argv.slice(2), io);
+}
+
+async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString("utf8");
 }

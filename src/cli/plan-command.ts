@@ -8,6 +8,8 @@ import { DEFAULT_BUDGET_CHECK, DEFAULT_EXPECTED_OUTPUT_TOKENS } from "../graph/r
 import { findPrice, LOCAL_PRICE_SOURCE, type PriceRow } from "../models/price-table.js";
 import { loadParameterTable, PARAMETER_FILE_HELP } from "./ablate-parameter-file.js";
 import { CliError, EXIT } from "./cli-error.js";
+import { describeRunConfiguration } from "./config-description.js";
+import { formatContextWarning } from "./context-warnings.js";
 import type { CliIo } from "./cli-io.js";
 import { integerFlag } from "./eval-options.js";
 import { addModelOptions, flagsToConfig, type ModelFlags } from "./model-options.js";
@@ -103,7 +105,7 @@ function runPlan(flags: PlanFlags, io: CliIo): number {
     io.stdout(
       `${JSON.stringify(
         {
-          config: { ...config, description: undefined },
+          config: { ...config, description: describeRunConfiguration(config) },
           estimate,
           upperBound,
           budget,
@@ -114,7 +116,7 @@ function runPlan(flags: PlanFlags, io: CliIo): number {
         2,
       )}\n`,
     );
-    return EXIT.ok;
+    return planExitCode(budget);
   }
   io.stdout(`${formatPlan(config, estimate, io.color)}\n`);
   io.stdout(`${formatUpperBound(upperBound)}\n`);
@@ -132,7 +134,12 @@ function runPlan(flags: PlanFlags, io: CliIo): number {
     );
   }
   if (budget) io.stdout(`${budget.message}\n`);
-  return EXIT.ok;
+  return planExitCode(budget);
+}
+
+/** 1 when a budget was given and the plan does not fit it (scripts can gate a run on it). */
+function planExitCode(budget: { fits: boolean } | undefined): number {
+  return budget === undefined || budget.fits ? EXIT.ok : EXIT.failure;
 }
 
 /** The plan as a per-layer table with totals and its assumptions. */
@@ -203,14 +210,7 @@ export function formatPlan(
     lines.push(`cost unknown for ${estimate.unpriced.join(", ")} (no price)`);
   if (estimate.unknownParameters.length)
     lines.push(`TFLOPs unknown for ${estimate.unknownParameters.join(", ")} (no parameter count)`);
-  for (const warning of estimate.contextWarnings) {
-    lines.push(
-      `context: layer ${warning.layer} ${warning.modelId} needs ~${warning.tokens} tokens, above its ${warning.contextWindow}-token window` +
-        (warning.layer > 1
-          ? " (the context guard will shorten its references; the estimate does not)"
-          : " (the prompt alone is too long for it)"),
-    );
-  }
+  for (const warning of estimate.contextWarnings) lines.push(formatContextWarning(warning));
   return lines.join("\n");
 }
 

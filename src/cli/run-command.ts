@@ -1,5 +1,5 @@
 import { setMaxListeners } from "node:events";
-import { HumanMessage } from "@langchain/core/messages";
+import type { BaseMessage } from "@langchain/core/messages";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import type { Command } from "commander";
 import { configToParams } from "../config/config-to-params.js";
@@ -8,6 +8,8 @@ import { createMixtureOfAgents } from "../graph/create-mixture-of-agents.js";
 import { loadChatModel, type ProviderEnvironment } from "../models/index.js";
 import type { PriceRow } from "../models/price-table.js";
 import { loadPriceTable, PRICE_FILE_HELP } from "./price-file.js";
+import { sumUsage } from "../state/proposal.js";
+import type { MoaState } from "../state/moa-state.js";
 import { startSimulator, type Simulator } from "../testing/simulator/index.js";
 import {
   ThreadStore,
@@ -17,6 +19,10 @@ import {
 } from "./checkpoint-store.js";
 import { CliError, EXIT } from "./cli-error.js";
 import { localThreadsEnvironment, THREADS_HELP } from "./local-threads.js";
+import { describeRunConfiguration } from "./config-description.js";
+import { warnContextOverflow } from "./context-warnings.js";
+import { describeCliFailure } from "./flag-errors.js";
+import { readPromptMessages } from "./prompt-input.js";
 import type { CliIo } from "./cli-io.js";
 import { addModelOptions, flagsToConfig, type ModelFlags } from "./model-options.js";
 import { summarizeRun } from "./run-summary.js";
@@ -33,6 +39,8 @@ interface RunFlags extends ModelFlags, OutputFlags {
   thread?: string;
   prices?: string;
   threads?: string;
+  promptFile?: string;
+  system?: string;
 }
 
 /** Registers `moa run` and `moa resume`. */
@@ -41,8 +49,13 @@ export function registerRunCommand(program: Command, io: CliIo): void {
     program
       .command("run")
       .description("answer a prompt with a Mixture-of-Agents, streaming the final answer")
-      .argument("<prompt>", "the user prompt"),
+      .argument("[prompt]", 'the user prompt; "-" reads it from stdin'),
   )
+    .option(
+      "--prompt-file <path>",
+      'read the prompt from a file ("-" for stdin), for prompts too long for the command line',
+    )
+    .option("--system <text>", "a system prompt for the conversation (a new thread only)")
     .option(
       "--thread <id>",
       "keep the conversation in a durable thread (SQLite); continue it with more runs",
@@ -58,31 +71,45 @@ export function registerRunCommand(program: Command, io: CliIo): void {
       "--simulate",
       "run against the in-process loopback simulator (synthetic answers, no API keys)",
     )
-    .action(async (prompt: string, flags: RunFlags) => {
-      const config = parseMoaConfig(flagsToConfig(flags), "moa run options");
-      const prices = loadPriceTable(flags.prices);
-      const threads = localThreadsEnvironment(flags.threads, configSpecs(config), io.env);
-      io.exitCode = await withRuntime(flags, io, async (env, store) => {
-        const graph = buildGraph(config, { ...env, ...threads }, store?.checkpointer, prices);
-        if (flags.thread && store) {
-          const state = await graph.getState(threadConfig(flags.thread));
-          if (state.next.length > 0) {
-            throw new CliError(
-              `thread "${flags.thread}" has an unfinished turn (waiting on: ${state.next.join(", ")}). ` +
-                `Finish it with \`moa resume --thread ${flags.thread}\`, or start a new thread.`,
-            );
-          }
-          store.saveConfig(flags.thread, toStoredConfig(config));
-        }
-        return streamRun(
-          graph,
-          { messages: [new HumanMessage(prompt)] },
-          config,
-          flags,
+    .action(async (prompt: string | undefined, flags: RunFlags) => {
+      const seen: RunProgress = {};
+      try {
+        const config = parseMoaConfig(flagsToConfig(flags), "moa run options");
+        const prices = loadPriceTable(flags.prices);
+        const threads = localThreadsEnvironment(flags.threads, configSpecs(config), io.env);
+        const messages = await readPromptMessages(
+          { argument: prompt, promptFile: flags.promptFile, system: flags.system },
           io,
-          prices,
         );
-      });
+        io.exitCode = await withRuntime(flags, io, async (env, store) => {
+          const graph = buildGraph(config, { ...env, ...threads }, store?.checkpointer, prices);
+          let history: BaseMessage[] = [];
+          if (flags.thread && store) {
+            const state = await graph.getState(threadConfig(flags.thread));
+            if (state.next.length > 0) {
+              throw new CliError(
+                `thread "${flags.thread}" has an unfinished turn (waiting on: ${state.next.join(", ")}). ` +
+                  `Finish it with \`moa resume --thread ${flags.thread}\`, or start a new thread.`,
+              );
+            }
+            history = (state.values as { messages?: BaseMessage[] }).messages ?? [];
+            if (flags.system !== undefined && history.length > 0) {
+              throw new CliError(
+                `--system starts a conversation, and thread "${flags.thread}" already has one; leave it out or start a new thread.`,
+                EXIT.usage,
+                { flag: "--system" },
+              );
+            }
+            store.saveConfig(flags.thread, toStoredConfig(config));
+          }
+          warnContextOverflow(config, [...history, ...messages], prices, io);
+          seen.config = config;
+          return streamRun(graph, { messages }, config, flags, io, prices, seen);
+        });
+      } catch (error) {
+        if (flags.json) printJsonFailure(error, seen, io);
+        throw error;
+      }
     });
 
   program
@@ -221,11 +248,12 @@ async function withRuntime(
 
 async function streamRun(
   graph: MoaGraph,
-  input: { messages: HumanMessage[] } | null,
+  input: { messages: BaseMessage[] } | null,
   config: ResolvedMoaConfig,
   flags: OutputFlags & { thread?: string },
   io: CliIo,
   prices: readonly PriceRow[],
+  seen: RunProgress = {},
 ): Promise<number> {
   const started = performance.now();
   const stream = await graph.stream(input, {
@@ -242,6 +270,7 @@ async function streamRun(
   const run = await consumeRunStream(stream, io, {
     json: flags.json === true,
     answerRoles: ["aggregator"],
+    seen,
   });
   const wallTimeMs = performance.now() - started;
   const { final, answer } = run;
@@ -253,7 +282,7 @@ async function streamRun(
           answer,
           simulated: flags.simulate === true,
           thread: flags.thread ?? null,
-          config,
+          config: { ...config, description: describeRunConfiguration(config) },
           proposals: final.proposals,
           aggregation: final.aggregation ?? null,
           usage: {
@@ -273,6 +302,41 @@ async function streamRun(
   }
   printAnswerAndSummary(io, run, summary);
   return EXIT.ok;
+}
+
+/** What a run got through before it failed (the last state streamed). */
+interface RunProgress {
+  state?: MoaState;
+  config?: ResolvedMoaConfig;
+}
+
+/**
+ * `--json` output of a failed run: one object with the error (`type`, `message`, the offending
+ * `flag`) and whatever finished (`proposals`, `usage`). The error still goes to stderr and sets
+ * the exit code as without `--json`.
+ */
+function printJsonFailure(error: unknown, seen: RunProgress, io: CliIo): void {
+  const { exitCode: _exitCode, ...failure } = describeCliFailure(error);
+  const proposals = seen.state?.proposals ?? [];
+  const usage = sumUsage([
+    ...proposals.map((proposal) => proposal.usage),
+    seen.state?.aggregation?.usage,
+  ]);
+  io.stdout(
+    `${JSON.stringify(
+      {
+        error: { ...failure, flag: failure.flag ?? null },
+        config: seen.config
+          ? { ...seen.config, description: describeRunConfiguration(seen.config) }
+          : null,
+        proposals,
+        aggregation: seen.state?.aggregation ?? null,
+        usage,
+      },
+      null,
+      2,
+    )}\n`,
+  );
 }
 
 /** The configuration as flags would give it, so a resumed thread rebuilds the same models. */

@@ -34,6 +34,11 @@ export interface RunSummary {
   /** Models priced at $0 because they run on this machine (`local:`, `ollama:`). */
   localModels: string[];
   wallTimeMs: number;
+  /**
+   * What the final node did that the table does not show: the ranker's fallback to the first
+   * proposal, the aggregator's fallback, references shortened by the context guard.
+   */
+  notes: string[];
 }
 
 /**
@@ -71,7 +76,23 @@ export function summarizeRun(
     error: proposal.error,
   }));
   const aggregation = state.aggregation;
-  if (aggregation) {
+  const rankerCalls = aggregation?.ranking?.calls;
+  if (aggregation && rankerCalls?.length) {
+    // One row per ranker call: the first try and, after an unusable reply, the stricter retry.
+    rankerCalls.forEach((call, index) => {
+      rows.push({
+        layer: config.layers,
+        role: "ranker",
+        proposerId: call.modelId,
+        sample: index,
+        status: "ok",
+        inputTokens: call.usage?.inputTokens,
+        outputTokens: call.usage?.outputTokens,
+        latencyMs: call.latencyMs,
+        costUsd: cost(config.aggregator, call.usage),
+      });
+    });
+  } else if (aggregation) {
     rows.push({
       layer: config.layers,
       role: aggregation.mode === "rank" ? "ranker" : "aggregator",
@@ -91,5 +112,25 @@ export function summarizeRun(
     unpricedModels: [...unpriced].sort(),
     localModels: [...local].sort(),
     wallTimeMs,
+    notes: aggregation ? aggregationNotes(aggregation) : [],
   };
+}
+
+function aggregationNotes(aggregation: Aggregation): string[] {
+  const notes: string[] = [];
+  if (aggregation.fallback) {
+    notes.push(
+      `${aggregation.mode === "rank" ? "ranker" : "aggregator"} failed (${aggregation.fallback.reason}); the answer came from the fallback: ${aggregation.fallback.used}.`,
+    );
+  }
+  const ranking = aggregation.ranking;
+  if (ranking?.fallback) {
+    notes.push(
+      `ranker fallback: no usable choice in ${ranking.replies.length} repl${ranking.replies.length === 1 ? "y" : "ies"}; the answer is the first successful proposal (${ranking.proposerId} #${ranking.sample}), not a ranked one.`,
+    );
+  }
+  if (aggregation.referencesTruncated) {
+    notes.push("context: the context guard shortened the references the final call received.");
+  }
+  return notes;
 }

@@ -25,13 +25,20 @@ export interface StreamedRun {
 export async function consumeRunStream(
   stream: AsyncIterable<unknown>,
   io: CliIo,
-  options: { json: boolean; answerRoles: readonly MoaRole[] },
+  options: {
+    json: boolean;
+    answerRoles: readonly MoaRole[];
+    /** Updated with every state streamed, so a failed run can still report what finished. */
+    seen?: { state?: MoaState };
+  },
 ): Promise<StreamedRun> {
   let state: MoaState | undefined;
   let streamed = false;
   for await (const [mode, chunk] of stream as AsyncIterable<[string, unknown]>) {
-    if (mode === "values") state = chunk as MoaState;
-    else if (mode === "messages" && !options.json) {
+    if (mode === "values") {
+      state = chunk as MoaState;
+      if (options.seen) options.seen.state = state;
+    } else if (mode === "messages" && !options.json) {
       const [message, metadata] = chunk as [AIMessageChunk, Partial<MoaCallMetadata>];
       if (metadata.moa_role !== undefined && options.answerRoles.includes(metadata.moa_role)) {
         const text = messageText(message);

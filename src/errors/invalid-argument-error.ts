@@ -11,6 +11,8 @@ export class InvalidArgumentError extends MoaError {
   readonly parameter: string;
   /** The offending value (never a model instance's secrets: models are summarised by name). */
   readonly value: unknown;
+  /** What is wrong and how to fix it, without the parameter prefix (for callers that rename it). */
+  readonly reason: string;
 
   constructor({
     parameter,
@@ -24,6 +26,7 @@ export class InvalidArgumentError extends MoaError {
     super("InvalidArgumentError", `Invalid argument \`${parameter}\`: ${message}`);
     this.parameter = parameter;
     this.value = value;
+    this.reason = message;
   }
 
   static override isInstance(error: unknown): error is InvalidArgumentError {

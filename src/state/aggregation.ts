@@ -15,6 +15,16 @@ export interface Ranking {
   fallback: boolean;
   /** The ranker's raw replies (one, or two after the strict retry). */
   replies: string[];
+  /** One entry per ranker call, in order (first try, then the stricter retry). */
+  calls?: RankerCall[];
+}
+
+/** One call of the LLM-ranker. */
+export interface RankerCall {
+  /** Id of the model called (the ranker, or the fallback model after it failed). */
+  modelId: string;
+  usage?: Usage;
+  latencyMs: number;
 }
 
 /** What the final node did this turn. */
@@ -47,6 +57,9 @@ export const RankingSchema = z.object({
   sample: z.number().int(),
   fallback: z.boolean(),
   replies: z.array(z.string()),
+  calls: z
+    .array(z.object({ modelId: z.string(), usage: UsageSchema.optional(), latencyMs: z.number() }))
+    .optional(),
 });
 
 export const AggregationSchema = z.object({

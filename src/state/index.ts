@@ -13,6 +13,7 @@ export type {
   Aggregation,
   AggregationMode,
   AggregatorFallbackRecord,
+  RankerCall,
   Ranking,
 } from "./aggregation.js";
 export { MoaInputSchema, MoaStateSchema, type MoaState, type MoaStateUpdate } from "./moa-state.js";

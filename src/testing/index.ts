@@ -13,6 +13,7 @@ export { CallRecorder, ConcurrencyProbe, type RecordedCall } from "./call-record
 export {
   startSimulator,
   parseSyntheticReply,
+  buildSyntheticRankChoice,
   buildSyntheticReply,
   countReferences,
   countTokens,

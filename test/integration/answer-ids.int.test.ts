@@ -43,7 +43,9 @@ function expectEveryTurnKept(messages: readonly BaseMessage[]): void {
         references: 2,
         turns: (index + 1) / 2,
       });
-      expect(message.response_metadata.providerMessageId).toBe(SAME_ID);
+      expect((message.response_metadata as Record<string, unknown>).providerMessageId).toBe(
+        SAME_ID,
+      );
     }
   });
 }

@@ -5,7 +5,7 @@ import { parseRankReply } from "../../prompts/parse-rank-reply.js";
 import { compareProposals, sumUsage, type Usage } from "../../state/proposal.js";
 import type { MoaState, MoaStateUpdate } from "../../state/moa-state.js";
 import { messageText, usageFromMessage } from "../../models/usage.js";
-import type { AggregatorFallbackRecord } from "../../state/aggregation.js";
+import type { AggregatorFallbackRecord, RankerCall } from "../../state/aggregation.js";
 import { ModelCallError } from "../../errors/model-call-error.js";
 import { describeError, isControlFlowError } from "../control-flow.js";
 import { callAggregatorFallback, callFinalModel, checkBudgetAfterFinal } from "../final-call.js";
@@ -33,6 +33,7 @@ export function createRankNode(getPlan: PlanSource, turns: TurnRegistry) {
     const started = performance.now();
     const replies: string[] = [];
     const usages: (Usage | undefined)[] = [];
+    const calls: RankerCall[] = [];
     let choice: number | undefined;
     let ranker = plan.aggregator;
     let aggregatorFallback: AggregatorFallbackRecord | undefined;
@@ -53,6 +54,7 @@ export function createRankNode(getPlan: PlanSource, turns: TurnRegistry) {
 
     async function pick(model: ResolvedProposer): Promise<number | undefined> {
       for (const strict of [false, true]) {
+        const callStarted = performance.now();
         const reply = await callFinalModel(
           model,
           buildRankMessages({
@@ -64,8 +66,14 @@ export function createRankNode(getPlan: PlanSource, turns: TurnRegistry) {
           plan,
           "ranker",
         );
+        const callUsage = usageFromMessage(reply);
         replies.push(messageText(reply));
-        usages.push(usageFromMessage(reply));
+        usages.push(callUsage);
+        calls.push({
+          modelId: model.id,
+          ...(callUsage ? { usage: callUsage } : {}),
+          latencyMs: performance.now() - callStarted,
+        });
         const parsed = parseRankReply(messageText(reply), candidates.length);
         if (parsed !== undefined && parsed >= 1 && parsed <= candidates.length) return parsed;
       }
@@ -91,6 +99,7 @@ export function createRankNode(getPlan: PlanSource, turns: TurnRegistry) {
           sample: chosen.sample,
           fallback,
           replies,
+          calls,
         },
         ...(aggregatorFallback ? { fallback: aggregatorFallback } : {}),
       },

@@ -27,6 +27,7 @@ export {
 } from "./request-info.js";
 export type { SimulatorRequestLogEntry, SimulatorRequestFilter } from "./request-log.js";
 export {
+  buildSyntheticRankChoice,
   buildSyntheticReply,
   parseSyntheticReply,
   SYNTHETIC_REPLY_PREFIX,

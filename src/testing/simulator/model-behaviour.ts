@@ -33,7 +33,8 @@ export interface ModelBehaviour {
   tokensPerSecond?: number;
   /**
    * The reply: fixed text or a function of the request.
-   * @default the synthetic reply (see `buildSyntheticReply`)
+   * @default the synthetic reply (see `buildSyntheticReply`); to an LLM-ranker prompt, a valid
+   * choice (see `buildSyntheticRankChoice`)
    */
   reply?: string | ((request: SimulatorRequestInfo) => string);
   /**

@@ -20,7 +20,11 @@ import type { SimulatorRequestInfo } from "./request-info.js";
 import type { SimulatorRequestLogEntry } from "./request-log.js";
 import { formatSseEvent, SSE_DONE } from "./sse.js";
 import { buildLogprobs, type TokenLogprob } from "./synthetic-logprobs.js";
-import { buildSyntheticReply, DEFAULT_OUTPUT_TOKENS } from "./synthetic-reply.js";
+import {
+  buildSyntheticRankChoice,
+  buildSyntheticReply,
+  DEFAULT_OUTPUT_TOKENS,
+} from "./synthetic-reply.js";
 import { countTokens, splitTokens, truncateToTokens } from "./whitespace-tokens.js";
 
 /** Context window named by a `context-length` fault when the model sets none. */
@@ -176,7 +180,10 @@ export async function serveChatCompletion(
 function replyText(request: SimulatorRequestInfo, behaviour: ModelBehaviour): string {
   if (typeof behaviour.reply === "string") return behaviour.reply;
   if (typeof behaviour.reply === "function") return String(behaviour.reply(request));
-  return buildSyntheticReply(request, behaviour.outputTokens ?? DEFAULT_OUTPUT_TOKENS);
+  return (
+    buildSyntheticRankChoice(request) ??
+    buildSyntheticReply(request, behaviour.outputTokens ?? DEFAULT_OUTPUT_TOKENS)
+  );
 }
 
 function logprobsFor(

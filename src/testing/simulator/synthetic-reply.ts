@@ -1,3 +1,4 @@
+import { RANK_SYSTEM_PROMPT } from "../../prompts/rank-prompt.js";
 import type { SimulatorRequestInfo } from "./request-info.js";
 import { countTokens } from "./whitespace-tokens.js";
 
@@ -90,6 +91,29 @@ export function buildSyntheticReply(
     (_, index) => FILLER_WORDS[(request.callIndex + index) % FILLER_WORDS.length],
   );
   return fillerCount === 0 ? header : `${header} ${filler.join(" ")}`;
+}
+
+/**
+ * The default reply to an LLM-ranker prompt (`buildRankMessages`: its system text, then the
+ * numbered model outputs): a valid model identifier, so a simulated ranker takes the normal
+ * path rather than its fallback. Call `i` of a model picks candidate `n - (i mod n)` of `n`, the
+ * last one first (a choice the fallback, which takes candidate 1, would not make). Returns
+ * `undefined` for any other request.
+ *
+ * @example
+ * ```ts
+ * const messages = buildRankMessages({ query: "q", candidates: ["a", "b", "c"] });
+ * // a simulated ranker's first call answers "3"
+ * ```
+ */
+export function buildSyntheticRankChoice(
+  request: Pick<SimulatorRequestInfo, "messages" | "callIndex">,
+): string | undefined {
+  const [system, user] = request.messages;
+  if (system?.role !== "system" || system.content !== RANK_SYSTEM_PROMPT) return undefined;
+  const candidates = user?.content.match(/"model_identifier":/g)?.length ?? 0;
+  if (candidates === 0) return undefined;
+  return String(candidates - (request.callIndex % candidates));
 }
 
 const SYNTHETIC_REPLY_PATTERN =

@@ -13,7 +13,14 @@ describe("moa CLI usage errors", () => {
     ],
     [["run", "hi", "--aggregation", "vote"], /Allowed choices are synthesize, rank/],
     [["run", "hi", "--preset", "gpt5"], /Allowed choices are moa, moa-lite/],
-    [["run"], /missing required argument 'prompt'/],
+    [["run"], /missing prompt: pass it as an argument, with --prompt-file PATH, or `-`/],
+    [["run", "   \n\t"], /the prompt is empty; nothing was called/],
+    [
+      ["run", "--prompt-file", "/nonexistent/prompt.txt"],
+      /--prompt-file \/nonexistent\/prompt.txt: cannot read/,
+    ],
+    [["run", "hi", "--prompt-file", "p.txt"], /not both/],
+    [["run", "hi", "--system", " "], /--system is empty/],
     [["run", "hi", "--bogus"], /unknown option '--bogus'/],
     [["nonsense"], /unknown command 'nonsense'/],
     [["sim", "--port", "99999"], /--port must be a whole number from 0 to 65535/],
@@ -43,6 +50,27 @@ describe("moa CLI usage errors", () => {
     expect(cli.err()).toMatch(/TOGETHER_API_KEY/);
     expect(cli.err()).toMatch(/--simulate/);
   });
+
+  it.each([
+    [["run", "hi", "--bogus"], "error: unknown option '--bogus'", "moa run"],
+    [["run", "hi", "--layers", "x"], 'moa: --layers must be a number, got "x".', "moa run"],
+    [["plan", "--budget-usd", "0"], "moa: invalid options:", "moa plan"],
+    [
+      ["eval", "report"],
+      "error: required option '--benchmark <name>' not specified",
+      "moa eval report",
+    ],
+  ])(
+    "moa %j prints the message and the command's help hint, not the whole help",
+    async (argv, first, command) => {
+      const cli = captureCliIo();
+      expect(await runCli(argv, cli.io)).toBe(2);
+      const lines = cli.err().trimEnd().split("\n");
+      expect(lines[0]).toBe(first);
+      expect(lines.at(-1)).toBe(`See \`${command} --help\`.`);
+      expect(cli.err()).not.toMatch(/Usage:|Options:/);
+    },
+  );
 
   it("prints help and exits 0", async () => {
     const cli = captureCliIo();

@@ -136,6 +136,11 @@ describe("moa plan", () => {
     expect(result.out).toMatch(
       /budget \(--budget-check expected\): does not fit \(\$[\d.]+ > --budget-usd 0\.001\)/,
     );
+    // A plan that does not fit fails, so a script can gate a run on it (text and JSON alike).
+    expect(result.code).toBe(1);
+    const json = await moa(["plan", "--preset", "moa", "--budget-usd", "0.001", "--json"]);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.out).budget.fits).toBe(false);
     const fits = await moa([
       "plan",
       "--preset",
@@ -145,6 +150,7 @@ describe("moa plan", () => {
       "--budget-usd",
       "5",
     ]);
+    expect(fits.code).toBe(0);
     expect(fits.out).toMatch(/budget \(--budget-check expected\): fits/);
   });
 

@@ -147,3 +147,80 @@ describe("summarizeRun", () => {
     );
   });
 });
+
+describe("the LLM-ranker in the run summary", () => {
+  const rankConfig = { ...config, aggregation: "rank" as const };
+  const proposal: Proposal = {
+    layer: 1,
+    proposerId: "Qwen/Qwen1.5-72B-Chat",
+    proposerIndex: 0,
+    sample: 0,
+    status: "ok",
+    content: "an answer",
+    usage: { inputTokens: 10, outputTokens: 5 },
+  };
+  const ranked = (fallback: boolean) =>
+    summarizeRun(
+      {
+        proposals: [proposal],
+        aggregation: {
+          mode: "rank",
+          aggregatorId: "gpt-4o",
+          references: 1,
+          usage: { inputTokens: 300, outputTokens: 12 },
+          ranking: {
+            choice: 1,
+            proposerId: "Qwen/Qwen1.5-72B-Chat",
+            sample: 0,
+            fallback,
+            replies: ["All are good.", "Still all good."],
+            calls: [
+              { modelId: "gpt-4o", usage: { inputTokens: 140, outputTokens: 4 }, latencyMs: 300 },
+              { modelId: "gpt-4o", usage: { inputTokens: 160, outputTokens: 8 }, latencyMs: 500 },
+            ],
+          },
+        },
+      },
+      rankConfig,
+      prices,
+      1,
+    );
+
+  it("shows the first try and the stricter retry as two rows", () => {
+    const rows = ranked(true).rows.filter((row) => row.role === "ranker");
+    expect(rows).toEqual([
+      expect.objectContaining({ sample: 0, inputTokens: 140, outputTokens: 4, latencyMs: 300 }),
+      expect.objectContaining({ sample: 1, inputTokens: 160, outputTokens: 8, latencyMs: 500 }),
+    ]);
+  });
+
+  it("says under the table when the ranker fell back to the first proposal", () => {
+    const text = formatRunSummary(ranked(true));
+    expect(text).toMatch(
+      /note: ranker fallback: no usable choice in 2 replies; the answer is the first successful proposal \(Qwen\/Qwen1\.5-72B-Chat #0\)/,
+    );
+    expect(formatRunSummary(ranked(false))).not.toMatch(/note:/);
+  });
+
+  it("says when the aggregator's fallback produced the answer", () => {
+    const text = formatRunSummary(
+      summarizeRun(
+        {
+          proposals: [proposal],
+          aggregation: {
+            mode: "synthesize",
+            aggregatorId: "backup",
+            references: 1,
+            fallback: { reason: "aggregator gpt-4o: HTTP 500", used: "backup" },
+          },
+        },
+        config,
+        prices,
+        1,
+      ),
+    );
+    expect(text).toMatch(
+      /note: aggregator failed \(aggregator gpt-4o: HTTP 500\); the answer came from the fallback: backup\./,
+    );
+  });
+});

@@ -96,7 +96,7 @@ describe("answer message ids", () => {
       .invoke({ messages: [new HumanMessage("question 1")] });
     const answer = result.messages.at(-1)!;
     expect(answer.id).toMatch(/^moa-answer-[0-9a-f-]{36}$/);
-    expect(answer.response_metadata.providerMessageId).toBe(SAME_ID);
+    expect((answer.response_metadata as Record<string, unknown>).providerMessageId).toBe(SAME_ID);
   });
 
   it("streams the answer's tokens under the stored id, and emits it once", async () => {

@@ -105,6 +105,10 @@ describe("rank node", () => {
       sample: 0,
       fallback: false,
       replies: ["They are all good.", "Response 3"],
+      // One record per call: the first try and the stricter retry.
+      calls: [0, 1].map(() =>
+        expect.objectContaining({ modelId: "ranker", latencyMs: expect.any(Number) }),
+      ),
     });
   });
 
@@ -132,6 +136,9 @@ describe("rank node", () => {
         sample: 0,
         fallback: true,
         replies,
+        calls: [0, 1].map(() =>
+          expect.objectContaining({ modelId: "ranker", latencyMs: expect.any(Number) }),
+        ),
       });
     },
   );

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { AGGREGATE_AND_SYNTHESIZE_PROMPT } from "../../../../src/prompts/aggregate-and-synthesize-prompt.js";
 import { formatReferences } from "../../../../src/prompts/inject-references.js";
+import { buildRankMessages } from "../../../../src/prompts/rank-prompt.js";
+import { parseRankReply } from "../../../../src/prompts/parse-rank-reply.js";
 import {
+  buildSyntheticRankChoice,
   buildSyntheticReply,
   parseSyntheticReply,
   SYNTHETIC_REPLY_PREFIX,
@@ -108,5 +111,36 @@ describe("countReferences", () => {
 
   it("keys on the last line of the Aggregate-and-Synthesize prompt", () => {
     expect(AGGREGATE_AND_SYNTHESIZE_PROMPT.endsWith("\nResponses from models:")).toBe(true);
+  });
+});
+
+describe("buildSyntheticRankChoice", () => {
+  const asSent = (strict: boolean) =>
+    buildRankMessages({ query: "Which?", candidates: ["a", "b", "c"], strict }).map((message) => ({
+      role: message.getType() === "system" ? "system" : "user",
+      content: String(message.content),
+    }));
+
+  it.each([
+    [0, false, 3],
+    [1, false, 2],
+    [2, true, 1],
+    [3, true, 3],
+  ])(
+    "answers call %i of a ranker prompt (strict: %s) with a valid choice: %i",
+    (callIndex, strict, choice) => {
+      const reply = buildSyntheticRankChoice({ messages: asSent(strict), callIndex });
+      expect(reply).toBe(String(choice));
+      expect(parseRankReply(reply!)).toBe(choice);
+    },
+  );
+
+  it("leaves every other request to the synthetic reply", () => {
+    expect(
+      buildSyntheticRankChoice({
+        messages: [{ role: "user", content: "1. a\n2. b" }],
+        callIndex: 0,
+      }),
+    ).toBeUndefined();
   });
 });

@@ -23,18 +23,20 @@ export async function callFinalModel(
 ): Promise<AIMessageChunk> {
   const call = createCallSignal(config.signal, undefined, plan.callTimeoutMs);
   try {
-    return await receiver.model.invoke(
-      messages,
-      modelCallConfig(
-        config,
-        {
-          moa_role: role,
-          moa_layer: plan.proposerLayers.length + 1,
-          moa_proposer_id: receiver.id,
-          moa_sample: 0,
-        },
-        // The ranker's reply is a number, not the answer: keep it out of the token stream.
-        { stream: role === "aggregator", signal: call.signal },
+    return await call.bound(
+      receiver.model.invoke(
+        messages,
+        modelCallConfig(
+          config,
+          {
+            moa_role: role,
+            moa_layer: plan.proposerLayers.length + 1,
+            moa_proposer_id: receiver.id,
+            moa_sample: 0,
+          },
+          // The ranker's reply is a number, not the answer: keep it out of the token stream.
+          { stream: role === "aggregator", signal: call.signal },
+        ),
       ),
     );
   } catch (error) {

@@ -8,6 +8,7 @@ import { performance } from "node:perf_hooks";
 import { describe, expect, it } from "vitest";
 import { type StatusFault } from "../../../src/testing/simulator/index.js";
 import { HumanMessage } from "@langchain/core/messages";
+import { ChatOpenAI } from "@langchain/openai";
 import { createMixtureOfAgents } from "../../../src/index.js";
 import {
   CANARY,
@@ -48,6 +49,43 @@ describe("Retry-After waits end with the call's signal", () => {
     expect(sim.countRequests({ model: "storm" })).toBe(1);
     expect(requestOf("storm").status).toBe(429);
   });
+
+  it(
+    "rejects a loadChatModel model's call when its signal aborts during the wait",
+    BOUNDED,
+    async () => {
+      sim.setModel("storm", { faults: () => STORM });
+      const started = performance.now();
+      await rejection(
+        model("storm", { maxRetries: 2 }).invoke(QUESTION, { signal: AbortSignal.timeout(500) }),
+      );
+      expect(performance.now() - started).toBeLessThan(3_000);
+      expect(sim.countRequests({ model: "storm" })).toBe(1);
+    },
+  );
+
+  it(
+    "ends the layer at callTimeoutMs for a user's own ChatOpenAI too, whose retry wait ignores the signal",
+    BOUNDED,
+    async () => {
+      sim.setModel("storm", { faults: () => STORM });
+      const own = new ChatOpenAI({
+        model: "storm",
+        apiKey: CANARY,
+        configuration: { baseURL: `${sim.url}/v1` },
+        maxRetries: 2,
+      });
+      const started = performance.now();
+      const state = await run({
+        proposers: [own, model("steady")],
+        aggregator: model("judge"),
+        layers: 2,
+        callTimeoutMs: 1_500,
+      });
+      expect(performance.now() - started).toBeLessThan(PROMPTLY_MS);
+      expect(proposalOf(state, "storm").error).toMatch(/^timeout/);
+    },
+  );
 
   it("ends a Retry-After wait at the straggler cut-off", BOUNDED, async () => {
     sim.setModel("storm", { faults: () => STORM });

@@ -61,6 +61,9 @@ export {
   type BudgetSpend,
   type ConfigIssue,
   type FailedProposer,
+  registerSecret,
+  redactSecrets,
+  redactError,
 } from "./errors/index.js";
 export {
   DEFAULT_PRICES,

@@ -4,6 +4,7 @@
  * @module
  */
 import { Command, CommanderError } from "commander";
+import { redactSecrets, registerSecret } from "../errors/index.js";
 import { EXIT } from "./cli-error.js";
 import type { CliIo } from "./cli-io.js";
 import { registerAblateCommand } from "./ablate-command.js";
@@ -43,18 +44,31 @@ export function createProgram(io: CliIo): Command {
  * 1 a run that failed, 2 a usage or configuration error. Prints no stack traces.
  */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const program = createProgram(io);
+  // Every credential in the environment is masked in whatever the command prints (answers,
+  // summaries, progress, errors), whichever path the text took to get there.
+  for (const [name, value] of Object.entries(io.env)) {
+    if (SECRET_VARIABLE.test(name)) registerSecret(value);
+  }
+  const redacting: CliIo = {
+    ...io,
+    stdout: (text) => io.stdout(redactSecrets(text)),
+    stderr: (text) => io.stderr(redactSecrets(text)),
+  };
+  const program = createProgram(redacting);
   let active: Command = program;
   program.hook("preAction", (_program, action) => {
     active = action;
   });
   try {
     await program.parseAsync(argv, { from: "user" });
-    return io.exitCode;
+    return redacting.exitCode;
   } catch (error) {
-    return reportError(error, io, active);
+    return reportError(error, redacting, active);
   }
 }
+
+/** Environment variables whose values are credentials (`OPENAI_API_KEY`, `HF_TOKEN`, …). */
+const SECRET_VARIABLE = /(?:API_KEY|_TOKEN|_SECRET|PASSWORD)$/i;
 
 function reportError(error: unknown, io: CliIo, command: Command): number {
   if (error instanceof CommanderError) {

@@ -10,3 +10,11 @@ export {
   type BudgetSpend,
 } from "./budget-exceeded-error.js";
 export { ModelCallError } from "./model-call-error.js";
+export {
+  registerSecret,
+  redactSecrets,
+  redactError,
+  REDACTED,
+  MIN_SECRET_LENGTH,
+  SECRET_FRAGMENT_LENGTH,
+} from "./redact-secrets.js";

@@ -1,4 +1,5 @@
 import { MoaError } from "./moa-error.js";
+import { redactSecrets } from "./redact-secrets.js";
 
 const SYMBOL = Symbol.for("langgraph-moa.error.InsufficientProposalsError");
 
@@ -29,7 +30,13 @@ export class InsufficientProposalsError extends MoaError {
     required: number;
     failures: FailedProposer[];
   }) {
-    const failed = fields.failures
+    // Proposal errors are already redacted; the typed field is checked again for callers that
+    // build this error themselves.
+    const failures = fields.failures.map((failure) => ({
+      ...failure,
+      error: redactSecrets(failure.error),
+    }));
+    const failed = failures
       .map((failure) => `  - ${failure.proposerId}#${failure.sample}: ${failure.error}`)
       .join("\n");
     super(
@@ -41,7 +48,7 @@ export class InsufficientProposalsError extends MoaError {
     this.layer = fields.layer;
     this.succeeded = fields.succeeded;
     this.required = fields.required;
-    this.failures = fields.failures;
+    this.failures = failures;
   }
 
   static override isInstance(error: unknown): error is InsufficientProposalsError {

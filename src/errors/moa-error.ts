@@ -1,8 +1,13 @@
+import { redactSecrets } from "./redact-secrets.js";
+
 const MARKER = "langgraph-moa.error";
 const SYMBOL = Symbol.for(MARKER);
 
 /**
  * Base class of every error thrown by langgraph-moa.
+ *
+ * Every message is redacted (`redactSecrets`): no subclass can carry a registered key or a
+ * key-shaped string into a log, a trace or a terminal.
  *
  * Recognise errors with the static `isInstance()` guards rather than `instanceof`: they keep
  * working when two copies of the package are loaded (a common situation with LangGraph
@@ -18,7 +23,7 @@ export class MoaError extends Error {
   protected readonly [SYMBOL] = true;
 
   constructor(name: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(redactSecrets(message), options);
     this.name = name;
   }
 

@@ -5,6 +5,13 @@ export interface CallSignal {
   signal: AbortSignal;
   /** Why the call was aborted, when it was aborted by the timeout or its turn; else `undefined`. */
   reason(): string | undefined;
+  /**
+   * Settles like `promise`, or rejects with the signal's reason the moment the signal aborts,
+   * whichever comes first: a model whose retries or waits do not listen to its signal (a
+   * user's own `ChatOpenAI`, whose LangChain retry waits ignore it) cannot hold the layer past
+   * the call's deadline. A late settlement of `promise` is ignored.
+   */
+  bound<T>(promise: Promise<T>): Promise<T>;
   dispose(): void;
 }
 
@@ -43,6 +50,24 @@ export function createCallSignal(
         return `timeout: the call did not finish within ${timeoutMs} ms (\`callTimeoutMs\`)`;
       }
       return undefined;
+    },
+    bound(promise) {
+      return new Promise((resolve, reject) => {
+        const onAbort = () => reject(call.signal.reason);
+        if (call.signal.aborted) onAbort();
+        else call.signal.addEventListener("abort", onAbort, { once: true });
+        // Both handlers: a rejection after the abort is handled here, never unhandled.
+        promise.then(
+          (value) => {
+            call.signal.removeEventListener("abort", onAbort);
+            resolve(value);
+          },
+          (error: unknown) => {
+            call.signal.removeEventListener("abort", onAbort);
+            reject(error);
+          },
+        );
+      });
     },
     dispose() {
       clearTimeout(timer);

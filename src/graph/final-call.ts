@@ -37,11 +37,15 @@ export async function callFinalModel(
       // The ranker's reply is a number, not the answer: keep it out of the token stream.
       { stream: role === "aggregator", signal: call.signal },
     );
-    if (answerId === undefined) return await receiver.model.invoke(messages, callConfig);
-    const reply = await receiver.model.invoke(messages, {
-      ...callConfig,
-      callbacks: answerId.callbacks(callConfig.callbacks),
-    });
+    if (answerId === undefined) {
+      return await call.bound(receiver.model.invoke(messages, callConfig));
+    }
+    const reply = await call.bound(
+      receiver.model.invoke(messages, {
+        ...callConfig,
+        callbacks: answerId.callbacks(callConfig.callbacks),
+      }),
+    );
     return answerId.label(reply);
   } catch (error) {
     if (isControlFlowError(error, config.signal)) throw error;

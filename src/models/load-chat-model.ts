@@ -1,8 +1,10 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { ChatOpenAI, type ChatOpenAIFields } from "@langchain/openai";
+import type { ChatOpenAIFields } from "@langchain/openai";
+import { registerSecret } from "../errors/redact-secrets.js";
 import { ModelSpecError } from "../errors/model-spec-error.js";
 import { loadLocalChatModel } from "../local/load-local-chat-model.js";
 import { checkTimerDelay } from "../utils/timer-delay.js";
+import { AbortableChatOpenAI } from "./abortable-chat-openai.js";
 import { parseModelSpec } from "./parse-model-spec.js";
 import { PROVIDERS } from "./providers.js";
 
@@ -48,6 +50,10 @@ export const DEFAULT_TIMEOUT_MS = 120_000;
  * (the message names the variable to set), and for a `local:` model that is not found or
  * without node-llama-cpp installed, and `InvalidArgumentError` for a `timeoutMs` that is not
  * a number of milliseconds from 1 to `MAX_TIMER_DELAY_MS`. Never contacts the provider or loads a local model.
+ *
+ * Retries (`maxRetries`) and their backoff and `Retry-After` waits end when the call's signal
+ * aborts, so a whole-call timeout bounds a call's wall time including its retries. The key is
+ * registered with `registerSecret`, so errors never show it, whatever the provider echoes.
  *
  * @example
  * ```ts
@@ -106,7 +112,9 @@ export function loadChatModel(spec: string, options: LoadChatModelOptions = {}):
     }
     apiKey = key;
   }
-  return new ChatOpenAI({
+  // Whatever a provider echoes of this key in an error is masked from now on.
+  registerSecret(apiKey);
+  return new AbortableChatOpenAI({
     model,
     apiKey,
     configuration: { baseURL },

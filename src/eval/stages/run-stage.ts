@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "../../errors/index.js";
+import { InvalidArgumentError, redactSecrets } from "../../errors/index.js";
 import type { Usage } from "../../state/index.js";
 import { sleep } from "../../utils/abortable-sleep.js";
 import {
@@ -229,7 +229,8 @@ export async function runStage<I, R>(params: RunStageParams<I, R>): Promise<Stag
           await sleep(delay, params.signal);
           continue;
         }
-        const message = error instanceof Error ? error.message : String(error);
+        // The record and the progress line may be printed or shared: no key a provider echoed.
+        const message = redactSecrets(error instanceof Error ? error.message : String(error));
         failures.push({
           id,
           error: message,

@@ -8,7 +8,7 @@ import type { BudgetSpend } from "../../errors/budget-exceeded-error.js";
 import { createCallSignal } from "../call-signal.js";
 import { expectAbortListeners } from "../expect-abort-listeners.js";
 import { modelCallConfig } from "../model-call-config.js";
-import type { TurnRegistry } from "../turn-coordinator.js";
+import { isCancelReason, type TurnRegistry } from "../turn-coordinator.js";
 import type { PlanSource } from "../plan-source.js";
 import type { ProposalEvent } from "../stream-events.js";
 
@@ -60,17 +60,19 @@ export function createProposeNode(
     const started = performance.now();
     let proposal: Proposal;
     try {
-      const reply = await proposer.model.invoke(
-        task.messages,
-        modelCallConfig(
-          config,
-          {
-            moa_role: "proposer",
-            moa_layer: task.layer,
-            moa_proposer_id: proposer.id,
-            moa_sample: task.sample,
-          },
-          { stream: options.streamProposerTokens, signal: call.signal },
+      const reply = await call.bound(
+        proposer.model.invoke(
+          task.messages,
+          modelCallConfig(
+            config,
+            {
+              moa_role: "proposer",
+              moa_layer: task.layer,
+              moa_proposer_id: proposer.id,
+              moa_sample: task.sample,
+            },
+            { stream: options.streamProposerTokens, signal: call.signal },
+          ),
         ),
       );
       const content = messageText(reply);
@@ -103,7 +105,12 @@ export function createProposeNode(
     coordinator.leave(task.layer, turnControl, proposal.status === "ok");
     if (coordinator.tally) {
       coordinator.tally.add(proposer, proposal.usage);
-      if (coordinator.tally.exceeded()) {
+      // The branch whose usage crossed the cap throws; the calls it cancelled only record that
+      // (a second BudgetExceededError from a sibling would turn the run's error into an
+      // AggregateError, since a cut call now settles before LangGraph aborts the step).
+      const cutByBudget =
+        isCancelReason(turnControl.signal.reason) && turnControl.signal.reason.kind === "budget";
+      if (coordinator.tally.exceeded() && !cutByBudget) {
         const error = coordinator.tally.error();
         // Stop every in-flight call of the turn now; throwing ends the run with the typed error.
         coordinator.abortAll({

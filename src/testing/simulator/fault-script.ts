@@ -13,6 +13,12 @@ export interface StatusFault {
   retryAfterSeconds?: number;
   /** Replaces the default error message. */
   message?: string;
+  /**
+   * Quote the key the request carried, as providers and proxies that echo a rejected key do:
+   * `{apiKey}` in `message` becomes the request's `Authorization: Bearer` token; without a
+   * `message`, OpenAI's "Incorrect API key provided: <key>. …" text is used. For redaction tests.
+   */
+  echoApiKey?: boolean;
 }
 
 /**

@@ -34,6 +34,13 @@ export const DEFAULT_CONTEXT_WINDOW = 4096;
 // does not build one huge string.
 const MAX_BATCH_BYTES = 64 * 1024;
 
+/** Where an `echoApiKey` fault's message quotes the request's key. */
+export const API_KEY_PLACEHOLDER = "{apiKey}";
+
+/** OpenAI's 401 text for a wrong key, which quotes the key (OpenAI masks its middle; some
+ * proxies and OpenAI-compatible providers do not). */
+const ECHOED_KEY_MESSAGE = `Incorrect API key provided: ${API_KEY_PLACEHOLDER}. You can find your API key at https://platform.openai.com/account/api-keys.`;
+
 /** Everything needed to answer one chat-completions request. */
 export interface ChatCompletionPlan {
   request: SimulatorRequestInfo;
@@ -42,6 +49,8 @@ export interface ChatCompletionPlan {
   /** Drawn time to first byte, before any `delay` fault. */
   latencyMs: number;
   identity: CompletionIdentity;
+  /** The key the request carried (its `Authorization: Bearer` token), for `echoApiKey` faults. */
+  apiKey?: string;
 }
 
 /** Where the answer goes: the HTTP response, its log entry, and the abort signal of the client. */
@@ -102,9 +111,12 @@ export async function serveChatCompletion(
   if (!(await abortableSleep(plan.latencyMs + extraMs, signal))) return;
 
   if (fault?.kind === "status") {
+    const message = fault.echoApiKey
+      ? (fault.message ?? ECHOED_KEY_MESSAGE).replaceAll(API_KEY_PLACEHOLDER, plan.apiKey ?? "")
+      : fault.message;
     const error = openAIErrorForStatus(fault.status, {
       model: request.model,
-      ...(fault.message === undefined ? {} : { message: fault.message }),
+      ...(message === undefined ? {} : { message }),
     });
     if (fault.retryAfterSeconds !== undefined) {
       error.headers["retry-after"] = String(fault.retryAfterSeconds);

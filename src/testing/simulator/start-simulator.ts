@@ -252,7 +252,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return;
     }
     if (method === "POST" && path === "/v1/chat/completions") {
-      await chatCompletion(channel, text, parsed, sequence);
+      await chatCompletion(channel, text, parsed, sequence, request.headers.authorization);
       return;
     }
     sendError(channel, unknownUrl(method, path));
@@ -263,6 +263,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     text: string,
     parsed: unknown,
     sequence: number,
+    authorization: string | undefined,
   ): Promise<void> {
     const { entry } = channel;
     if (parsed === INVALID_JSON || text === "") {
@@ -309,6 +310,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         behaviour,
         fault,
         latencyMs: sampleLatencyMs(behaviour.latencyMs, { seed, model: checked.model, callIndex }),
+        // Only for faults that echo it; never logged.
+        apiKey: authorization?.replace(/^Bearer\s+/i, ""),
         identity: {
           id: options.completionId ?? `chatcmpl-sim${sequence}`,
           created: Math.floor(entry.receivedAt / 1000),

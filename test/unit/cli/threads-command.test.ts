@@ -31,7 +31,8 @@ describe("moa threads on a store that does not exist yet", () => {
       });
       expect(result.code).toBe(2);
       expect(result.err).toBe(
-        `moa: no thread "t1" in ${missing}; see the thread ids with \`moa threads list --checkpoint-db ${missing}\`.\n`,
+        `moa: no thread "t1" in ${missing}; see the thread ids with \`moa threads list --checkpoint-db ${missing}\`.\n` +
+          `See \`moa threads ${command} --help\`.\n`,
       );
       expect(existsSync(missing)).toBe(false);
     },

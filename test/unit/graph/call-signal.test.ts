@@ -83,4 +83,27 @@ describe("createCallSignal", () => {
     expect(calls.slice(1).every((call) => call.signal.aborted)).toBe(true);
     for (const call of calls) call.dispose();
   });
+
+  it("bound() rejects with the timeout at once while the promise never settles", async () => {
+    const call = createCallSignal(undefined, undefined, 30);
+    const never = new Promise<string>(() => {});
+    await expect(call.bound(never)).rejects.toThrow("timeout after 30 ms");
+    expect(call.reason()).toMatch(/^timeout/);
+    call.dispose();
+  });
+
+  it("bound() settles like the promise before the signal aborts, and ignores a late rejection", async () => {
+    const call = createCallSignal(undefined, undefined, 10_000);
+    await expect(call.bound(Promise.resolve("answer"))).resolves.toBe("answer");
+    const turn = new AbortController();
+    const cut = createCallSignal(undefined, turn, 10_000);
+    let rejectLate!: (error: Error) => void;
+    const late = new Promise<string>((_, reject) => (rejectLate = reject));
+    const bounded = cut.bound(late);
+    turn.abort(straggler);
+    await expect(bounded).rejects.toBe(straggler);
+    rejectLate(new Error("late"));
+    call.dispose();
+    cut.dispose();
+  });
 });

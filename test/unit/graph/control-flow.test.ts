@@ -1,10 +1,7 @@
 import { GraphInterrupt, ParentCommand, Command } from "@langchain/langgraph";
 import { describe, expect, it } from "vitest";
-import {
-  describeError,
-  isControlFlowError,
-  redactSecrets,
-} from "../../../src/graph/control-flow.js";
+import { describeError, isControlFlowError } from "../../../src/graph/control-flow.js";
+import { redactSecrets } from "../../../src/errors/redact-secrets.js";
 
 describe("isControlFlowError", () => {
   const aborted = () => {

@@ -3,6 +3,7 @@ import { estimatePlan, type PlanEstimate } from "../ablation/estimate-plan.js";
 import type { ResolvedMoaConfig } from "../config/moa-config.js";
 import { estimateMessageTokens } from "../context/estimate-tokens.js";
 import type { PriceRow } from "../models/price-table.js";
+import { DEFAULT_EXPECTED_OUTPUT_TOKENS } from "../graph/resolve-plan.js";
 import type { CliIo } from "./cli-io.js";
 
 /** One call that would overflow its model's known context window. */
@@ -21,7 +22,11 @@ export function formatContextWarning(warning: ContextWarning): string {
 /**
  * Before `moa run` calls anything: warns on stderr about every call whose prompt plus injected
  * references would overflow its model's known context window, from the same estimate as
- * `moa plan` (with the conversation's estimated tokens as the prompt).
+ * `moa plan` (with the conversation's estimated tokens as the prompt). Answers are assumed to be
+ * of the typical length the expected budget uses (`--expected-output-tokens`, at most
+ * `--max-tokens`), not the cap: with the cap, the paper's own MoA would warn on every run
+ * (6 × 2048 tokens exceed Llama-3-70B's 8K window), which is a warning nobody reads.
+ * `moa plan` shows the upper bound.
  */
 export function warnContextOverflow(
   config: ResolvedMoaConfig,
@@ -29,14 +34,21 @@ export function warnContextOverflow(
   prices: readonly PriceRow[],
   io: CliIo,
 ): void {
+  const outputTokens = Math.min(
+    config.maxTokens,
+    config.expectedOutputTokens ?? DEFAULT_EXPECTED_OUTPUT_TOKENS,
+  );
   const estimate = estimatePlan({
     config,
     promptTokens: estimateMessageTokens(conversation),
+    outputTokens,
     prices,
   });
   for (const warning of estimate.contextWarnings) {
-    // Like `moa plan`, the estimate assumes every answer reaches its output cap.
-    const assumption = warning.layer > 1 ? " if every answer reaches --max-tokens" : "";
+    const assumption =
+      warning.layer > 1
+        ? ` with answers of ~${outputTokens} tokens (--expected-output-tokens)`
+        : "";
     io.stderr(`moa: warning: ${formatContextWarning(warning)}${assumption}\n`);
   }
 }

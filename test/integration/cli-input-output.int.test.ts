@@ -129,7 +129,7 @@ describe("moa run: warnings and failures", () => {
       [
         "plan",
         ...["--proposers", "together:meta-llama/Llama-3-70b-chat-hf", "--aggregator", "openai:b"],
-        ...["--layers", "2", "--prompt-tokens", "11433"],
+        ...["--layers", "2", "--prompt-tokens", "11433", "--output-tokens", "500"],
       ],
       plan.io,
     );

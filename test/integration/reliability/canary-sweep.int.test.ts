@@ -147,7 +147,7 @@ describe("canary sweep: no configured key reaches any artefact", { timeout: 60_0
       "Name three primes.",
     ]);
     expect(result.code).toBe(1);
-    expect(result.err).toMatch(/minProposals/);
+    expect(result.err).toMatch(/`--min-proposals` is 1/);
     expect(result.err).toMatch(/Incorrect API key provided: \*\*\*/);
   });
 

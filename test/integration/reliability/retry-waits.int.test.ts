@@ -188,7 +188,7 @@ describe("the moa process under a 429 storm", () => {
       const exitedAfterMs = performance.now() - started;
       // Both proposers time out, so the layer misses its quorum: exit 1 with the typed error.
       expect(code, stderr).toBe(1);
-      expect(stderr).toMatch(/InsufficientProposals|minProposals/);
+      expect(stderr).toMatch(/InsufficientProposals|--min-proposals/);
       expect(stderr).toMatch(/timeout/);
       expect(stderr).not.toContain(CANARY);
       // Process start-up (~1 s) + the 2 s timeout; the 30 s wait would keep it alive to ~31 s.

@@ -55,6 +55,7 @@ export {
   InvalidConfigError,
   InvalidInputError,
   MoaError,
+  ModelCallError,
   ModelSpecError,
   BudgetExceededError,
   type BudgetLimit,

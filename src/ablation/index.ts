@@ -86,6 +86,7 @@ export {
   type PairedComparisons,
   type ScoredVariant,
 } from "./paired-comparison.js";
+export { PlottingUnavailableError } from "./plotting-unavailable-error.js";
 export {
   PNG_SCALE,
   POINT_LAYER_NAME,

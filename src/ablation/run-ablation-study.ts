@@ -21,6 +21,7 @@ import { DEFAULT_PARAMETERS, findParameters, type ParameterRow } from "./model-p
 import { ABLATION_BENCHMARKS, findPaperFigure, type AblationBenchmark } from "./paper-figures.js";
 import { formatResultsCsv, formatResultsMarkdown } from "./results-table.js";
 import { comparePairedVariants } from "./paired-comparison.js";
+import { loadPlottingStack } from "./plotting-stack.js";
 import { renderScorePlot, type ScorePlotPoint } from "./score-plot.js";
 import { buildStudy, type AblationVariant, type StudyName, type StudyOptions } from "./studies.js";
 import type {
@@ -91,6 +92,8 @@ export interface RunAblationStudyParams extends StudyOptions {
  * messages, settings and sample index) are made once — the layer-1 proposals of a study, for one,
  * are shared by all its variants. Writes `results.md`, `results.csv`, `study.json`,
  * `score-vs-cost.{svg,png}`, `score-vs-tflops.{svg,png}` and `variants/<id>/…` under `out`.
+ * The plots need the optional peer dependencies `vega`, `vega-lite` and `@resvg/resvg-js`;
+ * without them the study throws a `PlottingUnavailableError` before making any call.
  *
  * Budgets (tokens, list-price cost, TFLOPs, critical-path latency, per call and per layer) come
  * from the calls each query made, with their original usage and latency when replayed from the
@@ -116,6 +119,8 @@ export async function runAblationStudy(
 ): Promise<AblationStudyResult> {
   const started = performance.now();
   checkParams(params);
+  // The study ends with two plots: without the optional plotting packages, fail before any call.
+  await loadPlottingStack();
   const stages = BENCHMARK_STAGES[params.benchmark];
   const variants = params.variants
     ? [...params.variants]

@@ -1,6 +1,7 @@
 import type { TopLevelSpec } from "vega-lite";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { placeLabels, type LabelPlacement, type Segment } from "./label-placement.js";
+import { loadPlottingStack } from "./plotting-stack.js";
 import { paretoFront } from "./pareto-front.js";
 
 /** One variant on a score-versus-budget plot. */
@@ -228,6 +229,8 @@ export function scorePlotSpec(params: ScorePlotParams): TopLevelSpec {
 /**
  * Renders a score-versus-budget plot server-side: Vega-Lite → Vega → SVG (headless Vega view),
  * then SVG → PNG with resvg (DejaVu Sans from the system fonts). Nothing is drawn by hand.
+ * `vega`, `vega-lite` and `@resvg/resvg-js` are optional peer dependencies, loaded on first call;
+ * without them this throws a `PlottingUnavailableError` naming the `npm install` command.
  *
  * @example
  * ```ts
@@ -249,12 +252,11 @@ export async function renderScorePlot(params: ScorePlotParams): Promise<Rendered
       });
     }
   }
-  // Loaded on first use: the plotting stack is large and most CLI commands never draw.
-  const [vegaLite, vega, { Resvg }] = await Promise.all([
-    import("vega-lite"),
-    import("vega"),
-    import("@resvg/resvg-js"),
-  ]);
+  const {
+    vegaLite,
+    vega,
+    resvg: { Resvg },
+  } = await loadPlottingStack();
   const layout = async (spec: TopLevelSpec) => {
     const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: "none" });
     await view.runAsync();

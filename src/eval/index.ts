@@ -2,7 +2,13 @@
  * Evaluation harness (AlpacaEval 2.0, MT-Bench, FLASK) in three resumable stages over files:
  * generate → judge → report. Generation takes any `(instance) => Promise<{ output }>` function
  * (a model or the MoA graph); judges take a LangChain chat model configured with the official
- * settings; metrics are pure functions reproducing the upstream tools' numbers.
+ * settings; metrics are pure functions reproducing the upstream tools' numbers. Batches of runs
+ * on a LangGraph server (`runBatchOnServer`) are here too.
+ *
+ * This entry exports what a benchmark user calls: generate/judge/report per benchmark, the
+ * official judge settings, the score parsers, the metrics, the data loaders and the readers and
+ * writers of the files the stages produce. The building blocks (stage runner, retry policy,
+ * Python-compatible helpers, the GLM fit) are internal; their names may change in any release.
  *
  * @example
  * ```ts
@@ -16,53 +22,22 @@
  * @module
  */
 
-// Stages, caching and progress (shared by the three benchmarks)
-export {
-  runStage,
-  pickStageOptions,
-  type RunStageParams,
-  type StageExecutionContext,
-  type StageOptions,
-  type StageOutcome,
-  type StageSummary,
-} from "./stages/run-stage.js";
-export {
-  createJsonListStore,
-  createJsonlStore,
-  type StageFailure,
-  type StageStore,
-} from "./stages/stage-store.js";
+// Options and results shared by the three benchmarks' stages
+export type { StageOptions, StageSummary } from "./stages/run-stage.js";
+export type { StageFailure } from "./stages/stage-store.js";
 export type { ProgressCallback, StageProgress } from "./stages/stage-progress.js";
-export {
-  backoffDelayMs,
-  isRateLimitError,
-  isTransientError,
-  retryAfterMs,
-  type RetryOptions,
-} from "./stages/retry-policy.js";
+export type { RetryOptions } from "./stages/retry-policy.js";
 export { JudgmentCache } from "./stages/judgment-cache.js";
 export type { JudgeCacheOption } from "./judge-cache-option.js";
-export {
-  invokeJudge,
-  judgeRequestKey,
-  type InvokeJudgeParams,
-  type JudgeCallResult,
-  type JudgeMessage,
-  type JudgeReply,
-} from "./judge-call.js";
 export type { GenerationResult } from "./generation.js";
-export { contentHash, canonicalJson } from "./content-hash.js";
-export { vendoredDataPath } from "./data-directory.js";
 export { EvalDataError } from "./eval-data-error.js";
 export { JudgeReplyError } from "./judge-reply-error.js";
 
 // AlpacaEval 2.0
 export { computeWinRate, averageLength, type WinRateMetrics } from "./alpaca-eval/win-rate.js";
 export {
-  buildLengthControlledDesign,
   computeLengthControlledWinRate,
   predictLengthControlledWinRate,
-  sampleStandardDeviation,
   type GlmWeights,
   type LengthControlledInput,
   type LengthControlledOptions,
@@ -75,36 +50,11 @@ export {
   type LoadLengthControlledDataParams,
 } from "./alpaca-eval/length-controlled-data.js";
 export {
-  crossValidateL1LogisticRegression,
-  fitL1LogisticRegression,
-  logistic,
-  logspace,
-  type CrossValidateOptions,
-  type CrossValidationResult,
-  type FitL1LogisticRegressionOptions,
-  type L1LogisticRegressionFit,
-  type SoftLabelDesign,
-} from "./alpaca-eval/l1-logistic-regression.js";
-export {
   readAlpacaEvalLeaderboard,
   readGlmWeights,
   type AlpacaEvalLeaderboardRow,
 } from "./alpaca-eval/leaderboard-files.js";
-export {
-  buildAlpacaEvalJudgeMessages,
-  chatMlToMessages,
-  fillAlpacaEvalTemplate,
-  loadAlpacaEvalJudgeTemplate,
-  type AlpacaEvalPromptFields,
-} from "./alpaca-eval/judge-prompt.js";
-export {
-  firstTokenTopLogprobs,
-  preferenceFromLogprobs,
-  probabilityOfNumerator,
-  type LogprobTokens,
-  type TopLogprob,
-} from "./alpaca-eval/logprob-parser.js";
-export { isSwitchedOutputs, loadSwitchedOutputs } from "./alpaca-eval/position-switch.js";
+export { preferenceFromLogprobs, type LogprobTokens } from "./alpaca-eval/logprob-parser.js";
 export { readAlpacaEvalAnnotations, type AlpacaEvalAnnotation } from "./alpaca-eval/annotations.js";
 export {
   loadAlpacaEvalSet,
@@ -128,6 +78,11 @@ export {
   judgeAlpacaEval,
   type JudgeAlpacaEvalParams,
 } from "./alpaca-eval/judge.js";
+export {
+  judgeAlpacaEvalPair,
+  type AlpacaEvalPair,
+  type AlpacaEvalPairJudgment,
+} from "./alpaca-eval/judge-pair.js";
 
 // MT-Bench
 export { loadMtBenchQuestions, type MtBenchQuestion } from "./mt-bench/questions.js";
@@ -140,12 +95,6 @@ export {
 export {
   MT_BENCH_JUDGE_SETTINGS,
   MT_BENCH_REFERENCE_CATEGORIES,
-  buildMtBenchJudgeRequest,
-  loadMtBenchJudgePrompts,
-  mtBenchJudgePromptName,
-  type BuildMtBenchJudgeRequestParams,
-  type MtBenchJudgePrompt,
-  type MtBenchJudgeRequest,
 } from "./mt-bench/judge-prompts.js";
 export { parseMtBenchScore } from "./mt-bench/score-parser.js";
 export { readMtBenchJudgments, type MtBenchJudgment } from "./mt-bench/judgments-file.js";
@@ -160,15 +109,7 @@ export { reportMtBench, reportMtBenchFile, type MtBenchReport } from "./mt-bench
 // FLASK
 export { loadFlaskInstances, type FlaskInstance } from "./flask/instances.js";
 export { loadFlaskSkills, type FlaskSkill } from "./flask/skills.js";
-export {
-  FLASK_JUDGE_SETTINGS,
-  FLASK_PROMPT_ID,
-  buildFlaskJudgeRequest,
-  formatFlaskSkills,
-  loadFlaskJudgePrompt,
-  type BuildFlaskJudgeRequestParams,
-  type FlaskJudgePrompt,
-} from "./flask/judge-prompt.js";
+export { FLASK_JUDGE_SETTINGS } from "./flask/judge-prompt.js";
 export { parseFlaskScores, type FlaskScoreValue } from "./flask/score-parser.js";
 export { readFlaskAnswers, type FlaskAnswer } from "./flask/answers-file.js";
 export { generateFlask, type GenerateFlaskParams } from "./flask/generate.js";
@@ -182,25 +123,16 @@ export {
   type FlaskSkillScore,
 } from "./flask/report.js";
 
-// Python compatibility helpers the prompts and parsers are built on
-export { formatPythonTemplate } from "./python/format-template.js";
-export {
-  parsePythonLiteral,
-  PythonLiteralSyntaxError,
-  type PythonLiteral,
-} from "./python/literal.js";
-export { PythonRandom } from "./python/seeded-random.js";
-export { pythonStrip } from "./python/strip.js";
-export { codePointLength } from "./python/code-point-length.js";
-
 // LangSmith experiments
 export {
   runAlpacaEvalExperiment,
   type AlpacaEvalExperiment,
   type RunAlpacaEvalExperimentParams,
 } from "./langsmith/alpaca-eval-experiment.js";
+
+// Batches of runs on a LangGraph server (`langgraphjs dev`, LangGraph Platform)
 export {
-  judgeAlpacaEvalPair,
-  type AlpacaEvalPair,
-  type AlpacaEvalPairJudgment,
-} from "./alpaca-eval/judge-pair.js";
+  runBatchOnServer,
+  type BatchItemResult,
+  type RunBatchOnServerParams,
+} from "../remote/run-batch-on-server.js";

@@ -1,6 +1,6 @@
 import { Client } from "@langchain/langgraph-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runBatchOnServer } from "../../src/remote/index.js";
+import { runBatchOnServer } from "../../src/remote/run-batch-on-server.js";
 import { parseSyntheticReply, startSimulator, type Simulator } from "../../src/testing/index.js";
 import {
   simulatorEnvironment,

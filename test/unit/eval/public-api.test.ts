@@ -16,7 +16,7 @@ describe("langgraph-moa/eval", () => {
     "generateFlask",
     "judgeFlask",
     "reportFlask",
-    "runStage",
+    "runBatchOnServer",
     "JudgmentCache",
   ])("exports %s", (name) => {
     expect(typeof (evaluation as Record<string, unknown>)[name]).toBe("function");

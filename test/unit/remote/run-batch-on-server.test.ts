@@ -1,7 +1,7 @@
 import type { Client } from "@langchain/langgraph-sdk";
 import { describe, expect, it } from "vitest";
 import { InvalidArgumentError } from "../../../src/errors/index.js";
-import { runBatchOnServer } from "../../../src/remote/index.js";
+import { runBatchOnServer } from "../../../src/remote/run-batch-on-server.js";
 
 type Input = { n: number; delayMs?: number; fail?: "throw" | "server" };
 

@@ -1,9 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  isSwitchedOutputs,
-  loadAlpacaEvalSet,
-  runAlpacaEvalExperiment,
-} from "../../../../src/eval/index.js";
+import { loadAlpacaEvalSet, runAlpacaEvalExperiment } from "../../../../src/eval/index.js";
+import { isSwitchedOutputs } from "../../../../src/eval/alpaca-eval/position-switch.js";
 import { FakeLogprobJudge } from "../alpaca-eval/fake-logprob-judge.js";
 
 describe("runAlpacaEvalExperiment (LangSmith evaluate(), offline)", () => {

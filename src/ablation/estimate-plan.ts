@@ -7,7 +7,7 @@ import {
 } from "../context/estimate-tokens.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import type { MoaRole } from "../graph/model-call-config.js";
-import type { AggregationStrategy } from "../graph/proposer-spec.js";
+import type { AggregationStrategy } from "../plan/proposer-spec.js";
 import { DEFAULT_PRICES, findPrice, priceTokens, type PriceRow } from "../models/price-table.js";
 import { AGGREGATE_AND_SYNTHESIZE_PROMPT } from "../prompts/aggregate-and-synthesize-prompt.js";
 import { buildRankMessages } from "../prompts/rank-prompt.js";

@@ -1,4 +1,4 @@
-import type { AggregationStrategy } from "../graph/proposer-spec.js";
+import type { AggregationStrategy } from "../plan/proposer-spec.js";
 import type { VariantConfig } from "./studies.js";
 
 /** The benchmarks an ablation study can score variants on. */

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
-import type { AggregationStrategy } from "../graph/proposer-spec.js";
+import type { AggregationStrategy } from "../plan/proposer-spec.js";
 import { parseModelSpec } from "../models/parse-model-spec.js";
 import { PAPER_PROPOSERS } from "../presets/presets.js";
 

@@ -97,7 +97,11 @@ export async function callWithAggregatorFallback<T>(
       return { receiver: plan.aggregator, fallback: { reason, used: "first-proposal" } };
     }
     try {
-      return { receiver: backup, result: await call(backup), fallback: { reason, used: backup.id } };
+      return {
+        receiver: backup,
+        result: await call(backup),
+        fallback: { reason, used: backup.id },
+      };
     } catch (error) {
       if (!ModelCallError.isInstance(error) || !ModelCallError.isInstance(aggregatorError)) {
         throw error;

@@ -19,7 +19,9 @@ export interface SplitModelSpec {
  */
 export function splitModelSpec(spec: string): SplitModelSpec {
   const colon = spec.indexOf(":");
-  return colon < 0 ? { model: spec } : { provider: spec.slice(0, colon), model: spec.slice(colon + 1) };
+  return colon < 0
+    ? { model: spec }
+    : { provider: spec.slice(0, colon), model: spec.slice(colon + 1) };
 }
 
 /**

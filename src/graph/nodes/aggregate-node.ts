@@ -1,6 +1,6 @@
 import { AIMessage, type BaseMessage } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { compareProposals, layerReferences, sumUsage } from "../../state/proposal.js";
+import { layerReferences, sumUsage } from "../../state/proposal.js";
 import type { MoaState, MoaStateUpdate } from "../../state/moa-state.js";
 import { usageFromMessage } from "../../models/usage.js";
 import {
@@ -41,12 +41,7 @@ export function createAggregateNode(getPlan: PlanSource, turns: TurnRegistry) {
     );
     // `aggregatorFallback: "first-proposal"`: the first successful answer of the last layer.
     const outcome = result ?? {
-      reply: new AIMessage({
-        content: state.proposals
-          .filter((proposal) => proposal.layer === lastLayer && proposal.status === "ok")
-          .sort(compareProposals)[0]!.content,
-        id: `moa-fallback-${crypto.randomUUID()}`,
-      }),
+      reply: new AIMessage({ content: references[0]!, id: `moa-fallback-${crypto.randomUUID()}` }),
       truncated: false,
     };
     const usage = fallback?.used === "first-proposal" ? undefined : usageFromMessage(outcome.reply);

@@ -72,7 +72,6 @@ export {
   PROVIDERS,
   findPrice,
   priceTokens,
-  loadChatModel,
   parseModelSpec,
   type LoadChatModelOptions,
   type ModelSpec,
@@ -80,6 +79,7 @@ export {
   type TokenPrice,
   type ProviderEnvironment,
 } from "./models/index.js";
+export { loadChatModel } from "./load-chat-model.js";
 export {
   DEFAULT_PRESET,
   PAPER_PROPOSERS,

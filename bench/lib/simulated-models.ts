@@ -1,5 +1,5 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { loadChatModel } from "../../src/models/index.js";
+import { loadChatModel } from "../../src/load-chat-model.js";
 
 /**
  * `openai:<name>` through the real `ChatOpenAI` HTTP client, pointed at a loopback simulator

@@ -1,5 +1,5 @@
 import { buildMoaGraph } from "../../src/graph/build-moa-graph.js";
-import { resolvePlan, type MoaPlanParams } from "../../src/graph/resolve-plan.js";
+import { resolvePlan, type MoaPlanParams } from "../../src/plan/resolve-plan.js";
 
 /**
  * `createMixtureOfAgents`' graph with `MoaStateSchema` itself as LangGraph's state schema, as

@@ -7,7 +7,7 @@ import {
 } from "../context/estimate-tokens.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import type { MoaRole } from "../graph/model-call-config.js";
-import type { AggregationStrategy } from "../graph/proposer-spec.js";
+import type { AggregationStrategy } from "../plan/proposer-spec.js";
 import { DEFAULT_PRICES, findPrice, priceTokens, type PriceRow } from "../models/price-table.js";
 import { AGGREGATE_AND_SYNTHESIZE_PROMPT } from "../prompts/aggregate-and-synthesize-prompt.js";
 import { buildRankMessages } from "../prompts/rank-prompt.js";
@@ -17,6 +17,7 @@ import {
   findParameters,
   type ParameterRow,
 } from "./model-parameters.js";
+import { splitModelSpec } from "../models/parse-model-spec.js";
 
 /** The configuration a plan is made for (the shape of a resolved MoA configuration). */
 export interface PlanConfig {
@@ -219,9 +220,7 @@ export function estimatePlan(input: EstimatePlanInput): PlanEstimate {
     criticalPathMs: total((layer) => layer.latencyMs),
     contextWarnings: layers.flatMap((layer) =>
       layer.models.flatMap((calls) => {
-        const contextWindow = knownContextWindow(
-          calls.modelId.slice(calls.modelId.indexOf(":") + 1),
-        );
+        const contextWindow = knownContextWindow(splitModelSpec(calls.modelId).model);
         const tokens = calls.inputTokens + calls.outputTokens;
         return contextWindow !== undefined && tokens > contextWindow
           ? [{ layer: layer.layer, modelId: calls.modelId, tokens, contextWindow }]

@@ -123,9 +123,3 @@ export type {
   PlotFiles,
   VariantResult,
 } from "./study-result.js";
-export {
-  SIMULATED_STUDY_JUDGE_LABEL,
-  simulatedStudyBehaviour,
-  syntheticAnswerQuality,
-  type SimulatedStudyOptions,
-} from "./simulated-study.js";

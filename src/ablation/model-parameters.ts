@@ -1,3 +1,5 @@
+import { splitModelSpec } from "../models/parse-model-spec.js";
+
 /** Parameter counts of one model, with where they come from (for TFLOPs estimates). */
 export interface ParameterRow {
   /** Provider prefix as in `"provider:model"`; omit to match the model id under any provider. */
@@ -110,9 +112,7 @@ export function findParameters(
   spec: string,
   table: readonly ParameterRow[] = DEFAULT_PARAMETERS,
 ): ParameterRow | undefined {
-  const colon = spec.indexOf(":");
-  const provider = colon >= 0 ? spec.slice(0, colon) : undefined;
-  const model = colon >= 0 ? spec.slice(colon + 1) : spec;
+  const { provider, model } = splitModelSpec(spec);
   return table.find(
     (row) => row.model === model && (row.provider === undefined || row.provider === provider),
   );

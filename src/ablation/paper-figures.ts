@@ -1,5 +1,6 @@
-import type { AggregationStrategy } from "../graph/proposer-spec.js";
+import type { AggregationStrategy } from "../plan/proposer-spec.js";
 import type { VariantConfig } from "./studies.js";
+import { splitModelSpec } from "../models/parse-model-spec.js";
 
 /** The benchmarks an ablation study can score variants on. */
 export const ABLATION_BENCHMARKS = ["alpaca-eval", "mt-bench", "flask"] as const;
@@ -223,5 +224,5 @@ function proposersMatch(expected: FigureRow["proposers"], actual: readonly strin
 }
 
 function modelId(spec: string): string {
-  return spec.slice(spec.indexOf(":") + 1);
+  return splitModelSpec(spec).model;
 }

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
-import type { AggregationStrategy } from "../graph/proposer-spec.js";
-import { parseModelSpec } from "../models/parse-model-spec.js";
+import type { AggregationStrategy } from "../plan/proposer-spec.js";
+import { parseModelSpec, splitModelSpec } from "../models/parse-model-spec.js";
 import { PAPER_PROPOSERS } from "../presets/presets.js";
 
 /** The ablation studies of the paper that `runAblationStudy` (and `moa ablate`) run. */
@@ -190,7 +190,7 @@ export function buildStudy(study: StudyName, options: StudyOptions = {}): Ablati
 
 /** The model part of a spec without its organisation: `together:Qwen/Qwen1.5-72B-Chat` → `Qwen1.5-72B-Chat`. */
 export function shortName(spec: string): string {
-  const model = spec.slice(spec.indexOf(":") + 1);
+  const { model } = splitModelSpec(spec);
   return model.slice(model.lastIndexOf("/") + 1);
 }
 

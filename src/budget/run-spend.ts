@@ -1,10 +1,10 @@
 import type { BaseMessage } from "@langchain/core/messages";
 import { estimateMessageTokens } from "../context/estimate-tokens.js";
 import { BudgetExceededError, type BudgetSpend } from "../errors/budget-exceeded-error.js";
-import type { MoaPlan, ResolvedBudget, ResolvedProposer } from "../graph/proposer-spec.js";
+import type { MoaPlan, ResolvedBudget, ResolvedProposer } from "../plan/proposer-spec.js";
 import type { Usage } from "../state/proposal.js";
 import { priceTokens, type TokenPrice } from "../models/price-table.js";
-import { estimateRun, type RunEstimate } from "./estimate-run.js";
+import { estimateRun, type RunEstimate } from "../plan/estimate-run.js";
 
 /** The price of a proposer's calls: by its id, else its model name; `undefined` when unknown. */
 export function priceFor(

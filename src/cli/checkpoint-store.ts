@@ -4,7 +4,7 @@ import { homedir, hostname } from "node:os";
 import { dirname, join } from "node:path";
 import type { CheckpointTuple } from "@langchain/langgraph";
 import type { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
-import type { ProviderEnvironment } from "../models/load-chat-model.js";
+import type { ProviderEnvironment } from "../models/load-provider-chat-model.js";
 import { CliError, EXIT } from "./cli-error.js";
 
 /**

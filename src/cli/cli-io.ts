@@ -1,4 +1,4 @@
-import type { ProviderEnvironment } from "../models/load-chat-model.js";
+import type { ProviderEnvironment } from "../models/load-provider-chat-model.js";
 
 /** The outside world of the CLI, injectable so commands are testable in-process. */
 export interface CliIo {

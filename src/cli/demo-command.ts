@@ -13,7 +13,7 @@ import {
 import type { LocalModelStats } from "../local/local-model-types.js";
 import { disposeLocalModels, localEngineStartMs, localModelStats } from "../local/local-models.js";
 import { LOCAL_ENVIRONMENT, modelsDirectory } from "../local/models-directory.js";
-import { loadChatModel } from "../models/index.js";
+import { loadChatModel } from "../load-chat-model.js";
 import { DEFAULT_PRICES } from "../models/price-table.js";
 import { CliError, EXIT } from "./cli-error.js";
 import { localThreadsEnvironment, THREADS_HELP } from "./local-threads.js";

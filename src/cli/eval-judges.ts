@@ -3,7 +3,8 @@ import { ALPACA_EVAL_JUDGE_SETTINGS } from "../eval/alpaca-eval/judge.js";
 import { FLASK_JUDGE_SETTINGS } from "../eval/flask/judge-prompt.js";
 import { MT_BENCH_JUDGE_SETTINGS } from "../eval/mt-bench/judge-prompts.js";
 import type { Usage } from "../state/index.js";
-import { loadChatModel, type ProviderEnvironment } from "../models/index.js";
+import { type ProviderEnvironment } from "../models/index.js";
+import { loadChatModel } from "../load-chat-model.js";
 import { DEFAULT_PRICES, findPrice, priceTokens, type PriceRow } from "../models/price-table.js";
 import type { Benchmark } from "./eval-options.js";
 

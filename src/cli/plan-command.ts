@@ -4,7 +4,7 @@ import { estimatePlan, type PlanEstimate } from "../ablation/estimate-plan.js";
 import { findParameters } from "../ablation/model-parameters.js";
 import { describeConfig } from "../ablation/results-table.js";
 import { parseMoaConfig, type ResolvedMoaConfig } from "../config/moa-config.js";
-import { DEFAULT_BUDGET_CHECK, DEFAULT_EXPECTED_OUTPUT_TOKENS } from "../graph/resolve-plan.js";
+import { DEFAULT_BUDGET_CHECK, DEFAULT_EXPECTED_OUTPUT_TOKENS } from "../plan/resolve-plan.js";
 import { findPrice, LOCAL_PRICE_SOURCE, type PriceRow } from "../models/price-table.js";
 import { loadParameterTable, PARAMETER_FILE_HELP } from "./ablate-parameter-file.js";
 import { CliError, EXIT } from "./cli-error.js";

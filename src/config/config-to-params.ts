@@ -3,6 +3,7 @@ import type { CreateMixtureOfAgentsParams } from "../graph/create-mixture-of-age
 import type { TokenPrice } from "../models/price-table.js";
 import { DEFAULT_PRICES, findPrice, type PriceRow } from "../models/price-table.js";
 import type { ResolvedMoaConfig } from "./moa-config.js";
+import { splitModelSpec } from "../models/parse-model-spec.js";
 
 /** Settings a {@link ModelLoader} applies to the models it builds. */
 export interface ModelLoadSettings {
@@ -87,5 +88,5 @@ function priceMap(
 }
 
 function specModel(spec: string): string {
-  return spec.slice(spec.indexOf(":") + 1);
+  return splitModelSpec(spec).model;
 }

@@ -1,10 +1,10 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { z } from "zod";
 import { buildMoaGraph, type MoaStateGraph } from "../graph/build-moa-graph.js";
-import type { MoaPlan } from "../graph/proposer-spec.js";
-import { resolvePlan } from "../graph/resolve-plan.js";
+import type { MoaPlan } from "../plan/proposer-spec.js";
+import { resolvePlan } from "../plan/resolve-plan.js";
 import { configToParams, type ModelLoader } from "./config-to-params.js";
-import { resolveLimits, type MoaLimits } from "../graph/moa-limits.js";
+import { resolveLimits, type MoaLimits } from "../plan/moa-limits.js";
 import { createMoaConfigSchema, parseMoaConfig, type MoaConfigInput } from "./moa-config.js";
 
 /** Parameters of {@link createConfigurableMixtureOfAgents}. */

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { InvalidConfigError } from "../errors/invalid-config-error.js";
-import { DEFAULT_MOA_LIMITS, resolveLimits, type MoaLimits } from "../graph/moa-limits.js";
+import { DEFAULT_MOA_LIMITS, resolveLimits, type MoaLimits } from "../plan/moa-limits.js";
 import { MAX_TIMER_DELAY_MS } from "../utils/timer-delay.js";
 import { REFERENCE_FORMATS, type ReferenceFormat } from "../prompts/inject-references.js";
-import type { BudgetCheck } from "../graph/proposer-spec.js";
+import type { BudgetCheck } from "../plan/proposer-spec.js";
 import {
   DEFAULT_PRESET,
   PRESETS,

@@ -18,7 +18,7 @@ import { createTurnNode } from "./nodes/turn-node.js";
 import type { PlanSource } from "./plan-source.js";
 import { TurnRegistry } from "./turn-coordinator.js";
 import { createLayerRouter, createTurnRouter } from "./routers.js";
-import type { AggregationStrategy } from "./proposer-spec.js";
+import type { AggregationStrategy } from "../plan/proposer-spec.js";
 
 /**
  * The uncompiled graph the factories return: MoA state, node names from {@link MOA_NODES}.

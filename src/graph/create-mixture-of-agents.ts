@@ -1,8 +1,8 @@
 import type { ReferenceFormat } from "../prompts/inject-references.js";
-import type { AggregationStrategy, ProposerSpec } from "./proposer-spec.js";
+import type { AggregationStrategy, ProposerSpec } from "../plan/proposer-spec.js";
 import { buildMoaGraph, type MoaStateGraph } from "./build-moa-graph.js";
-import { resolvePlan, type RunBudget } from "./resolve-plan.js";
-import type { MoaLimits } from "./moa-limits.js";
+import { resolvePlan, type RunBudget } from "../plan/resolve-plan.js";
+import type { MoaLimits } from "../plan/moa-limits.js";
 
 /**
  * Parameters of {@link createMixtureOfAgents}.

@@ -3,12 +3,13 @@ import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { tallyProposals } from "../budget/run-spend.js";
 import type { Usage } from "../state/proposal.js";
 import type { MoaState } from "../state/moa-state.js";
+import type { AggregatorFallbackRecord } from "../state/aggregation.js";
 import { createAnswerMessageId } from "./answer-message-id.js";
 import { createCallSignal } from "./call-signal.js";
 import { ModelCallError } from "../errors/model-call-error.js";
 import { describeError, isControlFlowError } from "./control-flow.js";
 import { modelCallConfig, type MoaRole } from "./model-call-config.js";
-import type { MoaPlan, ResolvedProposer } from "./proposer-spec.js";
+import type { MoaPlan, ResolvedProposer } from "../plan/proposer-spec.js";
 
 /**
  * One call of the final node (aggregator or ranker) under the plan's whole-call timeout. Any
@@ -61,28 +62,58 @@ export async function callFinalModel(
   }
 }
 
+/** What {@link callWithAggregatorFallback} returns. */
+export interface FallbackOutcome<T> {
+  /** The model whose call produced `result`: the aggregator, or the fallback model. */
+  receiver: ResolvedProposer;
+  /** The call's result; `undefined` when `aggregatorFallback: "first-proposal"` took over. */
+  result?: T;
+  /** Set when the aggregator failed and the fallback took over. */
+  fallback?: AggregatorFallbackRecord;
+}
+
 /**
- * Runs the `aggregatorFallback`'s call after the aggregator failed with `aggregatorError`. When
- * the fallback fails too, the {@link ModelCallError} it throws names both failures and carries
- * the aggregator's as `cause`; control-flow errors pass through untouched.
+ * Runs the final node's call on the aggregator and, when it fails after its retries and
+ * `aggregatorFallback` is set, on the fallback model (or reports `"first-proposal"`, leaving
+ * `result` unset, for the caller to answer with the first successful proposal). Control-flow
+ * errors, and any failure without a fallback, propagate untouched. When the fallback model fails
+ * too, the {@link ModelCallError} it throws names both failures and carries the aggregator's as
+ * `cause`.
  */
-export async function callAggregatorFallback<T>(
-  aggregatorError: unknown,
-  call: () => Promise<T>,
-): Promise<T> {
+export async function callWithAggregatorFallback<T>(
+  plan: MoaPlan,
+  signal: AbortSignal | undefined,
+  call: (receiver: ResolvedProposer) => Promise<T>,
+): Promise<FallbackOutcome<T>> {
   try {
-    return await call();
-  } catch (error) {
-    if (!ModelCallError.isInstance(error) || !ModelCallError.isInstance(aggregatorError)) {
-      throw error;
+    return { receiver: plan.aggregator, result: await call(plan.aggregator) };
+  } catch (aggregatorError) {
+    const backup = plan.aggregatorFallback;
+    if (backup === undefined || isControlFlowError(aggregatorError, signal)) throw aggregatorError;
+    const reason = ModelCallError.isInstance(aggregatorError)
+      ? aggregatorError.message
+      : describeError(aggregatorError);
+    if (backup === "first-proposal") {
+      return { receiver: plan.aggregator, fallback: { reason, used: "first-proposal" } };
     }
-    throw new ModelCallError({
-      role: error.role,
-      modelId: error.modelId,
-      message: error.detail,
-      status: error.status,
-      aggregatorError,
-    });
+    try {
+      return {
+        receiver: backup,
+        result: await call(backup),
+        fallback: { reason, used: backup.id },
+      };
+    } catch (error) {
+      if (!ModelCallError.isInstance(error) || !ModelCallError.isInstance(aggregatorError)) {
+        throw error;
+      }
+      throw new ModelCallError({
+        role: error.role,
+        modelId: error.modelId,
+        message: error.detail,
+        status: error.status,
+        aggregatorError,
+      });
+    }
   }
 }
 

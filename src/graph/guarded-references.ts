@@ -1,7 +1,7 @@
 import type { BaseMessage } from "@langchain/core/messages";
 import { fitReferences } from "../context/fit-references.js";
 import { injectReferences, type ReferenceFormat } from "../prompts/inject-references.js";
-import type { ResolvedProposer } from "./proposer-spec.js";
+import type { ResolvedProposer } from "../plan/proposer-spec.js";
 
 /** Tokens kept free for the reply when a model's output cap is unknown. */
 const DEFAULT_RESERVE_TOKENS = 1024;

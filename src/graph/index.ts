@@ -8,7 +8,7 @@ export type {
   MoaPlan,
   ProposerSpec,
   ResolvedProposer,
-} from "./proposer-spec.js";
+} from "../plan/proposer-spec.js";
 export {
   isProposalEvent,
   type ProposalEndEvent,
@@ -16,12 +16,12 @@ export {
   type ProposalStartEvent,
 } from "./stream-events.js";
 export type { MoaCallMetadata, MoaRole } from "./model-call-config.js";
-export type { RunBudget } from "./resolve-plan.js";
-export type { BudgetCheck } from "./proposer-spec.js";
+export type { RunBudget } from "../plan/resolve-plan.js";
+export type { BudgetCheck } from "../plan/proposer-spec.js";
 export {
   DEFAULT_BUDGET_CHECK,
   DEFAULT_CALL_TIMEOUT_MS,
   DEFAULT_EXPECTED_OUTPUT_TOKENS,
-} from "./resolve-plan.js";
-export { DEFAULT_MOA_LIMITS, type MoaLimits } from "./moa-limits.js";
+} from "../plan/resolve-plan.js";
+export { DEFAULT_MOA_LIMITS, type MoaLimits } from "../plan/moa-limits.js";
 export type { MoaStateGraph } from "./build-moa-graph.js";

@@ -1,5 +1,5 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import type { MoaPlan } from "./proposer-spec.js";
+import type { MoaPlan } from "../plan/proposer-spec.js";
 
 /**
  * Where the nodes get their plan: a constant for {@link createMixtureOfAgents}, or a function of

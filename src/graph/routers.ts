@@ -5,9 +5,9 @@ import { layerReferences } from "../state/proposal.js";
 import { guardedInjection } from "./guarded-references.js";
 import type { MoaState } from "../state/moa-state.js";
 import { MOA_NODES } from "./node-names.js";
-import type { ProposeTask } from "./nodes/propose-node.js";
+import type { ProposeTask } from "./propose-task.js";
 import type { PlanSource } from "./plan-source.js";
-import type { MoaPlan } from "./proposer-spec.js";
+import type { MoaPlan } from "../plan/proposer-spec.js";
 
 /** The final node of a plan: `aggregate` or `rank`. */
 export function finalNode(plan: MoaPlan): typeof MOA_NODES.aggregate | typeof MOA_NODES.rank {

@@ -1,5 +1,5 @@
 import { SpendTally } from "../budget/run-spend.js";
-import type { MoaPlan } from "./proposer-spec.js";
+import type { MoaPlan } from "../plan/proposer-spec.js";
 
 /** Why a proposer call was cancelled by its turn (not by the caller). */
 export interface CancelReason {

@@ -1,9 +1,8 @@
 export {
-  loadChatModel,
   DEFAULT_TIMEOUT_MS,
   type LoadChatModelOptions,
   type ProviderEnvironment,
-} from "./load-chat-model.js";
+} from "./load-provider-chat-model.js";
 export { parseModelSpec, type ModelSpec } from "./parse-model-spec.js";
 export { PROVIDERS, providerVariables, type ProviderDefinition } from "./providers.js";
 export { modelName } from "./model-name.js";

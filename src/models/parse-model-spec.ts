@@ -6,6 +6,24 @@ export interface ModelSpec {
   model: string;
 }
 
+/** A "provider:model" string split without checks: no `provider` when there is no colon. */
+export interface SplitModelSpec {
+  provider?: string;
+  model: string;
+}
+
+/**
+ * Splits `"provider:model"` at the first colon, as written (no trimming, no case change, no
+ * errors): `{ model: spec }` when there is no colon. For looking specs up in tables (prices,
+ * parameter counts, context windows); {@link parseModelSpec} is the checked version.
+ */
+export function splitModelSpec(spec: string): SplitModelSpec {
+  const colon = spec.indexOf(":");
+  return colon < 0
+    ? { model: spec }
+    : { provider: spec.slice(0, colon), model: spec.slice(colon + 1) };
+}
+
 /**
  * Splits `"provider:model"` at the first colon (model names may contain colons, e.g.
  * `ollama:llama3:8b`). Throws {@link ModelSpecError} for anything else.
@@ -19,9 +37,9 @@ export function parseModelSpec(spec: string): ModelSpec {
     });
   }
   const trimmed = spec.trim();
-  const colon = trimmed.indexOf(":");
-  const provider = colon > 0 ? trimmed.slice(0, colon).toLowerCase() : "";
-  const model = colon > 0 ? trimmed.slice(colon + 1).trim() : "";
+  const split = splitModelSpec(trimmed);
+  const provider = split.provider?.toLowerCase() ?? "";
+  const model = split.model.trim();
   if (provider === "" || model === "") {
     throw new ModelSpecError({
       spec,

@@ -1,3 +1,5 @@
+import { splitModelSpec } from "./parse-model-spec.js";
+
 /** USD per million tokens. */
 export interface TokenPrice {
   /** USD per 1M input (prompt) tokens. */
@@ -204,13 +206,11 @@ export function findPrice(
   spec: string,
   table: readonly PriceRow[] = DEFAULT_PRICES,
 ): PriceRow | undefined {
-  const colon = spec.indexOf(":");
-  const provider = spec.slice(0, colon);
-  const model = spec.slice(colon + 1);
+  const { provider, model } = splitModelSpec(spec);
   const row = table.find(
     (candidate) => candidate.provider === provider && candidate.model === model,
   );
-  if (row || !LOCAL_PROVIDERS.includes(provider)) return row;
+  if (row || provider === undefined || !LOCAL_PROVIDERS.includes(provider)) return row;
   return {
     provider,
     model,

@@ -1,4 +1,4 @@
-import type { AggregationStrategy } from "../graph/proposer-spec.js";
+import type { AggregationStrategy } from "../plan/proposer-spec.js";
 
 /** A named, serializable MoA configuration with "provider:model" strings. */
 export interface MoaPreset {

@@ -11,7 +11,6 @@ import {
   ProposalsUpdateSchema,
   UsageSchema,
   reduceProposals,
-  type Proposal,
   type ProposalsUpdate,
   type Usage,
 } from "./proposal.js";
@@ -63,13 +62,7 @@ export function moaStateChannels(): StateDefinition {
 }
 
 /** The value of a Mixture-of-Agents graph's state. */
-export interface MoaState {
-  messages: BaseMessage[];
-  proposals: Proposal[];
-  aggregation?: Aggregation | null;
-  usage?: Usage;
-  turnId?: string;
-}
+export type MoaState = z.infer<typeof MoaStateSchema>;
 
 /** What a node may write. */
 export interface MoaStateUpdate {

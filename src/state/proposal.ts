@@ -1,49 +1,37 @@
 import { z } from "zod";
 
-/** Token usage of one model call, from the provider's usage metadata. */
-export interface Usage {
-  inputTokens: number;
-  outputTokens: number;
-}
-
-/** One proposer call's result. Every proposal of a turn is kept in state, failed ones too. */
-export interface Proposal {
-  /** 1-based proposer layer. */
-  layer: number;
-  /** Unique id of the proposer (the spec's `id`, else derived from the model name). */
-  proposerId: string;
-  /** Position of the proposer in its layer's list; the reference order. */
-  proposerIndex: number;
-  /** 0-based sample index (`samples: k` fans one proposer out k times). */
-  sample: number;
-  status: "ok" | "error";
-  /** The answer; `""` when `status` is `"error"`. */
-  content: string;
-  /** Error message when `status` is `"error"` (never contains credentials). */
-  error?: string;
-  usage?: Usage;
-  latencyMs?: number;
-  /** True when the context guard shortened the references this proposer received. */
-  referencesTruncated?: boolean;
-}
-
+/** Schema of {@link Usage}. */
 export const UsageSchema = z.object({
   inputTokens: z.number(),
   outputTokens: z.number(),
 });
 
+/** Token usage of one model call, from the provider's usage metadata. */
+export type Usage = z.infer<typeof UsageSchema>;
+
+/** Schema of {@link Proposal}. */
 export const ProposalSchema = z.object({
+  /** 1-based proposer layer. */
   layer: z.number().int().describe("1-based proposer layer"),
+  /** Unique id of the proposer (the spec's `id`, else derived from the model name). */
   proposerId: z.string(),
+  /** Position of the proposer in its layer's list; the reference order. */
   proposerIndex: z.number().int(),
+  /** 0-based sample index (`samples: k` fans one proposer out k times). */
   sample: z.number().int().describe("0-based sample index"),
   status: z.enum(["ok", "error"]),
+  /** The answer; `""` when `status` is `"error"`. */
   content: z.string(),
+  /** Error message when `status` is `"error"` (never contains credentials). */
   error: z.string().optional(),
   usage: UsageSchema.optional(),
   latencyMs: z.number().optional(),
+  /** True when the context guard shortened the references this proposer received. */
   referencesTruncated: z.boolean().optional(),
 });
+
+/** One proposer call's result. Every proposal of a turn is kept in state, failed ones too. */
+export type Proposal = z.infer<typeof ProposalSchema>;
 
 /** Update that clears this turn's proposals (written when a turn starts). */
 export interface ProposalsReset {

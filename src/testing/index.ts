@@ -54,3 +54,9 @@ export {
   type SinkRun,
   type SinkRunNode,
 } from "./langsmith-sink/index.js";
+export {
+  SIMULATED_STUDY_JUDGE_LABEL,
+  simulatedStudyBehaviour,
+  syntheticAnswerQuality,
+  type SimulatedStudyOptions,
+} from "./simulated-study.js";

@@ -8,7 +8,7 @@ import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunBudgetAnalysis } from "../../src/ablation/budget-analysis.js";
 import { PNG_SCALE } from "../../src/ablation/score-plot.js";
-import { simulatedStudyBehaviour } from "../../src/ablation/simulated-study.js";
+import { simulatedStudyBehaviour } from "../../src/testing/simulated-study.js";
 import type { AblationStudyResult } from "../../src/ablation/study-result.js";
 import type { CliIo } from "../../src/cli/cli-io.js";
 import { decodePng, distinctColours } from "../unit/ablation/decode-png.js";

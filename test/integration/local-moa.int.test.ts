@@ -11,7 +11,8 @@ import { createMixtureOfAgents } from "../../src/graph/create-mixture-of-agents.
 import type { MoaCallMetadata } from "../../src/graph/model-call-config.js";
 import { DEMO_MODELS, ensureDemoModels } from "../../src/local/demo-models.js";
 import { disposeLocalModels, localModelStats } from "../../src/local/local-models.js";
-import { loadChatModel, messageText } from "../../src/models/index.js";
+import { messageText } from "../../src/models/index.js";
+import { loadChatModel } from "../../src/load-chat-model.js";
 
 const REPLIES = Object.fromEntries(DEMO_MODELS.map((model) => [model.name, model.reply]));
 

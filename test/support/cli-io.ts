@@ -1,7 +1,7 @@
 // Runs the `moa` CLI in-process with a CliIo that records what it prints, for CLI tests.
 import type { CliIo } from "../../src/cli/cli-io.js";
 import { runCli } from "../../src/cli/main.js";
-import type { ProviderEnvironment } from "../../src/models/load-chat-model.js";
+import type { ProviderEnvironment } from "../../src/models/load-provider-chat-model.js";
 
 /** A {@link CliIo} that keeps what a command printed, and accessors for it. */
 export interface CapturedCliIo {

@@ -1,15 +1,16 @@
 import { AIMessage, type BaseMessage } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { compareProposals, layerReferences, sumUsage } from "../../state/proposal.js";
-import type { AggregatorFallbackRecord } from "../../state/aggregation.js";
+import { layerReferences, sumUsage } from "../../state/proposal.js";
 import type { MoaState, MoaStateUpdate } from "../../state/moa-state.js";
 import { usageFromMessage } from "../../models/usage.js";
-import { ModelCallError } from "../../errors/model-call-error.js";
-import { describeError, isControlFlowError } from "../control-flow.js";
-import { callAggregatorFallback, callFinalModel, checkBudgetAfterFinal } from "../final-call.js";
+import {
+  callFinalModel,
+  callWithAggregatorFallback,
+  checkBudgetAfterFinal,
+} from "../final-call.js";
 import { guardedInjection } from "../guarded-references.js";
 import type { PlanSource } from "../plan-source.js";
-import type { ResolvedProposer } from "../proposer-spec.js";
+import type { ResolvedProposer } from "../../plan/proposer-spec.js";
 import type { TurnRegistry } from "../turn-coordinator.js";
 
 /**
@@ -31,42 +32,26 @@ export function createAggregateNode(getPlan: PlanSource, turns: TurnRegistry) {
     const synthesize = async (receiver: ResolvedProposer) => {
       const guarded = guardedInjection(state.messages, references, receiver, plan.referenceFormat);
       const reply = await callFinalModel(receiver, guarded.messages, config, plan, "aggregator");
-      return { reply: reply as BaseMessage, truncated: guarded.referencesTruncated, receiver };
+      return { reply: reply as BaseMessage, truncated: guarded.referencesTruncated };
     };
-    let outcome: { reply: BaseMessage; truncated: boolean; receiver: ResolvedProposer };
-    let fallback: AggregatorFallbackRecord | undefined;
-    try {
-      outcome = await synthesize(plan.aggregator);
-    } catch (error) {
-      const backup = plan.aggregatorFallback;
-      if (backup === undefined || isControlFlowError(error, config.signal)) throw error;
-      const reason = ModelCallError.isInstance(error) ? error.message : describeError(error);
-      if (backup === "first-proposal") {
-        const first = state.proposals
-          .filter((proposal) => proposal.layer === lastLayer && proposal.status === "ok")
-          .sort(compareProposals)[0]!;
-        outcome = {
-          reply: new AIMessage({
-            content: first.content,
-            id: `moa-fallback-${crypto.randomUUID()}`,
-          }),
-          truncated: false,
-          receiver: plan.aggregator,
-        };
-        fallback = { reason, used: "first-proposal" };
-      } else {
-        outcome = await callAggregatorFallback(error, () => synthesize(backup));
-        fallback = { reason, used: backup.id };
-      }
-    }
+    const { receiver, result, fallback } = await callWithAggregatorFallback(
+      plan,
+      config.signal,
+      synthesize,
+    );
+    // `aggregatorFallback: "first-proposal"`: the first successful answer of the last layer.
+    const outcome = result ?? {
+      reply: new AIMessage({ content: references[0]!, id: `moa-fallback-${crypto.randomUUID()}` }),
+      truncated: false,
+    };
     const usage = fallback?.used === "first-proposal" ? undefined : usageFromMessage(outcome.reply);
-    checkBudgetAfterFinal(plan, state, outcome.receiver, [usage]);
+    checkBudgetAfterFinal(plan, state, receiver, [usage]);
     if (state.turnId) turns.release(state.turnId);
     return {
       messages: [outcome.reply],
       aggregation: {
         mode: "synthesize",
-        aggregatorId: outcome.receiver.id,
+        aggregatorId: receiver.id,
         references: references.length,
         usage,
         latencyMs: performance.now() - started,

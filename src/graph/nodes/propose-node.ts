@@ -1,31 +1,15 @@
-import type { BaseMessage } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { Proposal } from "../../state/proposal.js";
 import type { MoaStateUpdate } from "../../state/moa-state.js";
 import { messageText, usageFromMessage } from "../../models/usage.js";
 import { describeError, isControlFlowError } from "../control-flow.js";
-import type { BudgetSpend } from "../../errors/budget-exceeded-error.js";
 import { createCallSignal } from "../call-signal.js";
 import { expectAbortListeners } from "../expect-abort-listeners.js";
 import { modelCallConfig } from "../model-call-config.js";
 import { isCancelReason, type TurnRegistry } from "../turn-coordinator.js";
 import type { PlanSource } from "../plan-source.js";
 import type { ProposalEvent } from "../stream-events.js";
-
-/** The payload of one `Send` to the propose node. */
-export interface ProposeTask {
-  layer: number;
-  proposerIndex: number;
-  sample: number;
-  /** What this proposer sees: the conversation, with the previous layer's references for layer ≥ 2. */
-  messages: BaseMessage[];
-  /** The turn's id: branches of one turn share a coordinator (straggler cut-off, budget). */
-  turnId: string;
-  /** Set when the context guard shortened this proposer's references. */
-  referencesTruncated?: boolean;
-  /** What the turn had spent before this layer (only with a budget; survives restarts). */
-  spentBefore?: BudgetSpend;
-}
+import type { ProposeTask } from "../propose-task.js";
 
 /**
  * The propose node: one proposer call. A failure becomes a proposal with `status: "error"`

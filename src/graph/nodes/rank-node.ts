@@ -5,11 +5,13 @@ import { parseRankReply } from "../../prompts/parse-rank-reply.js";
 import { compareProposals, sumUsage, type Usage } from "../../state/proposal.js";
 import type { MoaState, MoaStateUpdate } from "../../state/moa-state.js";
 import { messageText, usageFromMessage } from "../../models/usage.js";
-import type { AggregatorFallbackRecord, RankerCall } from "../../state/aggregation.js";
-import { ModelCallError } from "../../errors/model-call-error.js";
-import { describeError, isControlFlowError } from "../control-flow.js";
-import { callAggregatorFallback, callFinalModel, checkBudgetAfterFinal } from "../final-call.js";
-import type { ResolvedProposer } from "../proposer-spec.js";
+import type { RankerCall } from "../../state/aggregation.js";
+import {
+  callFinalModel,
+  callWithAggregatorFallback,
+  checkBudgetAfterFinal,
+} from "../final-call.js";
+import type { ResolvedProposer } from "../../plan/proposer-spec.js";
 import type { TurnRegistry } from "../turn-coordinator.js";
 import type { PlanSource } from "../plan-source.js";
 
@@ -34,23 +36,11 @@ export function createRankNode(getPlan: PlanSource, turns: TurnRegistry) {
     const replies: string[] = [];
     const usages: (Usage | undefined)[] = [];
     const calls: RankerCall[] = [];
-    let choice: number | undefined;
-    let ranker = plan.aggregator;
-    let aggregatorFallback: AggregatorFallbackRecord | undefined;
-    try {
-      choice = await pick(ranker);
-    } catch (error) {
-      const backup = plan.aggregatorFallback;
-      if (backup === undefined || isControlFlowError(error, config.signal)) throw error;
-      aggregatorFallback = {
-        reason: ModelCallError.isInstance(error) ? error.message : describeError(error),
-        used: backup === "first-proposal" ? backup : backup.id,
-      };
-      if (backup !== "first-proposal") {
-        ranker = backup;
-        choice = await callAggregatorFallback(error, () => pick(backup));
-      }
-    }
+    const {
+      receiver: ranker,
+      result: choice,
+      fallback: aggregatorFallback,
+    } = await callWithAggregatorFallback(plan, config.signal, pick);
 
     async function pick(model: ResolvedProposer): Promise<number | undefined> {
       for (const strict of [false, true]) {

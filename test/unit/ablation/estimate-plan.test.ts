@@ -4,7 +4,7 @@ import {
   estimatePlan,
   type PlanConfig,
 } from "../../../src/ablation/estimate-plan.js";
-import { estimateRun } from "../../../src/budget/estimate-run.js";
+import { estimateRun } from "../../../src/plan/estimate-run.js";
 import { InvalidArgumentError } from "../../../src/errors/index.js";
 import { DEFAULT_PRICES, findPrice } from "../../../src/models/price-table.js";
 import { PRESETS } from "../../../src/presets/presets.js";

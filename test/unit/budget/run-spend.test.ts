@@ -1,7 +1,7 @@
 import { HumanMessage } from "@langchain/core/messages";
 import { describe, expect, it } from "vitest";
 import { estimateBudgetedRun } from "../../../src/budget/run-spend.js";
-import { resolvePlan } from "../../../src/graph/resolve-plan.js";
+import { resolvePlan } from "../../../src/plan/resolve-plan.js";
 import {
   BudgetExceededError,
   DEFAULT_BUDGET_CHECK,

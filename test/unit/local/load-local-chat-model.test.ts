@@ -8,7 +8,8 @@ import { ChatLocalModel } from "../../../src/local/chat-local-model.js";
 import { assertLocalEngineInstalled } from "../../../src/local/local-engine.js";
 import { localModelKey } from "../../../src/local/local-model-registry.js";
 import { toChatHistory } from "../../../src/local/to-chat-history.js";
-import { loadChatModel, withSampling } from "../../../src/models/index.js";
+import { withSampling } from "../../../src/models/index.js";
+import { loadChatModel } from "../../../src/load-chat-model.js";
 
 let cache: string;
 

@@ -123,7 +123,7 @@ describe("priceTokens", () => {
   });
 
   it("is what the budget module uses (estimate-run exports no second formula)", async () => {
-    const module = await import("../../../src/budget/estimate-run.js");
+    const module = await import("../../../src/plan/estimate-run.js");
     expect(Object.keys(module)).toEqual(["estimateRun"]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fanOut, resolvePlan } from "../../../src/graph/resolve-plan.js";
+import { fanOut, resolvePlan } from "../../../src/plan/resolve-plan.js";
 import {
   DEFAULT_MOA_LIMITS,
   InvalidArgumentError,

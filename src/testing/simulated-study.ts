@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import type { LatencySpec } from "../testing/simulator/latency.js";
-import type { ModelBehaviour } from "../testing/simulator/model-behaviour.js";
-import type { SimulatorRequestInfo } from "../testing/simulator/request-info.js";
-import { buildSyntheticReply } from "../testing/simulator/synthetic-reply.js";
+import type { LatencySpec } from "./simulator/latency.js";
+import type { ModelBehaviour } from "./simulator/model-behaviour.js";
+import type { SimulatorRequestInfo } from "./simulator/request-info.js";
+import { buildSyntheticReply } from "./simulator/synthetic-reply.js";
 
 /** Every simulated judge reply of a study starts with this, so it is never mistaken for a real one. */
 export const SIMULATED_STUDY_JUDGE_LABEL = "[simulated judge: synthetic, not a real evaluation]";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { estimateTokens } from "../../../src/context/estimate-tokens.js";
-import { estimateRun } from "../../../src/budget/estimate-run.js";
+import { estimateRun } from "../../../src/plan/estimate-run.js";
 import { priceTokens } from "../../../src/models/price-table.js";
 import { AGGREGATE_AND_SYNTHESIZE_PROMPT } from "../../../src/index.js";
 

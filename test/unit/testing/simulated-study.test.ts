@@ -3,7 +3,7 @@ import {
   SIMULATED_STUDY_JUDGE_LABEL,
   simulatedStudyBehaviour,
   syntheticAnswerQuality,
-} from "../../../src/ablation/simulated-study.js";
+} from "../../../src/testing/simulated-study.js";
 import { buildRankMessages } from "../../../src/prompts/rank-prompt.js";
 import { injectReferences } from "../../../src/prompts/inject-references.js";
 import { HumanMessage } from "@langchain/core/messages";

@@ -80,8 +80,35 @@ const DEFAULT_LAYERS = 3;
  * Checks the factory arguments and resolves them into a {@link MoaPlan}: unique proposer ids,
  * models with per-proposer sampling applied, one proposer list per layer. Throws
  * {@link InvalidArgumentError} naming the parameter and the fix; never calls a model.
+ *
+ * The steps run in a fixed order (cheap shape checks first, sizes before any list is resolved),
+ * so a call with several mistakes always reports the same one.
  */
 export function resolvePlan(params: MoaPlanParams): MoaPlan {
+  checkParamsObject(params);
+  const limits = resolveLimits(params.limits);
+  const aggregation = resolveAggregation(params.aggregation ?? "synthesize");
+  const referenceFormat = resolveReferenceFormat(params.referenceFormat ?? "paper");
+  const layers = resolveLayerCount(params, aggregation, limits);
+  const proposerLayers = resolveProposerLayers(params, layers, limits);
+  const aggregator = resolveAggregator(params.aggregator);
+  const minProposals = resolveMinProposals(params.minProposals ?? 1, proposerLayers);
+  const callTimeoutMs = resolveTimeouts(params.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, params);
+  applyContextWindows(params.contextWindows ?? {}, [...proposerLayers.flat(), aggregator]);
+  return {
+    proposerLayers,
+    aggregator,
+    aggregation,
+    minProposals,
+    callTimeoutMs,
+    stragglerGraceMs: params.stragglerGraceMs,
+    aggregatorFallback: resolveAggregatorFallback(params.aggregatorFallback, layers),
+    budget: resolveBudget(params.budget),
+    referenceFormat,
+  };
+}
+
+function checkParamsObject(params: MoaPlanParams): void {
   if (params == null || typeof params !== "object") {
     throw new InvalidArgumentError({
       parameter: "params",
@@ -89,9 +116,9 @@ export function resolvePlan(params: MoaPlanParams): MoaPlan {
       message: "pass an object such as `{ proposers: [modelA, modelB], aggregator: modelC }`.",
     });
   }
-  const { proposers, layerProposers } = params;
-  const limits = resolveLimits(params.limits);
-  const aggregation = params.aggregation ?? "synthesize";
+}
+
+function resolveAggregation(aggregation: AggregationStrategy): AggregationStrategy {
   if (aggregation !== "synthesize" && aggregation !== "rank") {
     throw new InvalidArgumentError({
       parameter: "aggregation",
@@ -99,7 +126,10 @@ export function resolvePlan(params: MoaPlanParams): MoaPlan {
       message: 'use "synthesize" (the paper\'s aggregator) or "rank" (the LLM-ranker ablation).',
     });
   }
-  const referenceFormat = params.referenceFormat ?? "paper";
+  return aggregation;
+}
+
+function resolveReferenceFormat(referenceFormat: ReferenceFormat): ReferenceFormat {
   if (!REFERENCE_FORMATS.includes(referenceFormat)) {
     throw new InvalidArgumentError({
       parameter: "referenceFormat",
@@ -108,6 +138,16 @@ export function resolvePlan(params: MoaPlanParams): MoaPlan {
         'use "paper" (the paper\'s numbered list) or "delimited" (references in escaped <reference> tags).',
     });
   }
+  return referenceFormat;
+}
+
+/** The number of layers, checked against the proposer lists, the strategy and the limits. */
+function resolveLayerCount(
+  params: MoaPlanParams,
+  aggregation: AggregationStrategy,
+  limits: MoaLimits,
+): number {
+  const { proposers, layerProposers } = params;
   if (proposers !== undefined && layerProposers !== undefined) {
     throw new InvalidArgumentError({
       parameter: "layerProposers",
@@ -159,7 +199,15 @@ export function resolvePlan(params: MoaPlanParams): MoaPlan {
       message: 'the ranker picks one proposal, so `aggregation: "rank"` needs `layers` ≥ 2.',
     });
   }
+  return layers;
+}
 
+/** One resolved proposer list per proposer layer, after the size limits are checked. */
+function resolveProposerLayers(
+  { proposers, layerProposers }: MoaPlanParams,
+  layers: number,
+  limits: MoaLimits,
+): ResolvedProposer[][] {
   const layerLists: { list: ProposerSpec[]; parameter: string }[] = [];
   for (let layer = 1; layer < layers; layer++) {
     const list = layerProposers ? layerProposers[layer - 1] : proposers;
@@ -168,11 +216,11 @@ export function resolvePlan(params: MoaPlanParams): MoaPlan {
     layerLists.push({ list, parameter });
   }
   checkCallsPerRun(layerLists, proposers !== undefined ? "proposers" : "layerProposers", limits);
-  const proposerLayers = layerLists.map(({ list, parameter }) =>
-    resolveProposerList(list, parameter),
-  );
+  return layerLists.map(({ list, parameter }) => resolveProposerList(list, parameter));
+}
 
-  const aggregator = resolveProposer(params.aggregator, "aggregator", 0);
+function resolveAggregator(spec: ProposerSpec): ResolvedProposer {
+  const aggregator = resolveProposer(spec, "aggregator", 0);
   if (aggregator.samples !== 1) {
     throw new InvalidArgumentError({
       parameter: "aggregator.samples",
@@ -180,8 +228,13 @@ export function resolvePlan(params: MoaPlanParams): MoaPlan {
       message: "the aggregator answers once; remove `samples` from the aggregator spec.",
     });
   }
+  return aggregator;
+}
 
-  const minProposals = params.minProposals ?? 1;
+function resolveMinProposals(
+  minProposals: number,
+  proposerLayers: readonly ResolvedProposer[][],
+): number {
   const smallestLayer = Math.min(...proposerLayers.map(fanOut));
   if (!Number.isInteger(minProposals) || minProposals < 1) {
     throw new InvalidArgumentError({
@@ -197,32 +250,54 @@ export function resolvePlan(params: MoaPlanParams): MoaPlan {
       message: `a layer sends only ${smallestLayer} call(s), so it can never reach ${minProposals} proposals; lower \`minProposals\` or add proposers.`,
     });
   }
-  const callTimeoutMs = params.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  return minProposals;
+}
+
+/** Checks `callTimeoutMs` and `stragglerGraceMs`; returns the call timeout. */
+function resolveTimeouts(
+  callTimeoutMs: number,
+  { stragglerGraceMs }: Pick<MoaPlanParams, "stragglerGraceMs">,
+): number {
   checkTimerDelay(
     callTimeoutMs,
     "callTimeoutMs",
     "milliseconds a model call may take, streaming included",
   );
-  if (params.stragglerGraceMs !== undefined) {
+  if (stragglerGraceMs !== undefined) {
     checkTimerDelay(
-      params.stragglerGraceMs,
+      stragglerGraceMs,
       "stragglerGraceMs",
       "milliseconds to wait for stragglers once the quorum is met",
       { allowZero: true },
     );
   }
-  const contextWindows = params.contextWindows ?? {};
+  return callTimeoutMs;
+}
+
+/**
+ * Fills each proposer's context window for the context guard: its spec's, else `contextWindows`
+ * by id, then by model name, else the built-in table.
+ */
+function applyContextWindows(
+  contextWindows: Record<string, number>,
+  proposers: readonly ResolvedProposer[],
+): void {
   for (const [key, window] of Object.entries(contextWindows)) {
     positive(window, `contextWindows.${key}`, "the model's context window in tokens");
   }
-  for (const proposer of [...proposerLayers.flat(), aggregator]) {
+  for (const proposer of proposers) {
     proposer.contextWindow ??=
       contextWindows[proposer.id] ??
       contextWindows[proposer.modelName] ??
       knownContextWindow(proposer.modelName);
   }
-  let aggregatorFallback: ResolvedAggregatorFallback | undefined;
-  if (params.aggregatorFallback === "first-proposal") {
+}
+
+function resolveAggregatorFallback(
+  aggregatorFallback: MoaPlanParams["aggregatorFallback"],
+  layers: number,
+): ResolvedAggregatorFallback | undefined {
+  if (aggregatorFallback === "first-proposal") {
     if (layers < 2) {
       throw new InvalidArgumentError({
         parameter: "aggregatorFallback",
@@ -231,22 +306,10 @@ export function resolvePlan(params: MoaPlanParams): MoaPlan {
           'there are no proposals with `layers: 1`; pass a fallback model instead of "first-proposal".',
       });
     }
-    aggregatorFallback = "first-proposal";
-  } else if (params.aggregatorFallback !== undefined) {
-    aggregatorFallback = resolveProposer(params.aggregatorFallback, "aggregatorFallback", 0);
+    return "first-proposal";
   }
-  const budget = resolveBudget(params.budget);
-  return {
-    proposerLayers,
-    aggregator,
-    aggregation,
-    minProposals,
-    callTimeoutMs,
-    stragglerGraceMs: params.stragglerGraceMs,
-    aggregatorFallback,
-    budget,
-    referenceFormat,
-  };
+  if (aggregatorFallback === undefined) return undefined;
+  return resolveProposer(aggregatorFallback, "aggregatorFallback", 0);
 }
 
 /** Calls one layer makes: the sum of its proposers' samples. */

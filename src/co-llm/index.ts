@@ -42,3 +42,16 @@ export {
   type CoLlmFixtureVariant,
   type CreateCoLlmFixtureParams,
 } from "./fixtures/create-co-llm-fixture.js";
+export {
+  createFakeTokenModel,
+  type CreateFakeTokenModelParams,
+  type FakeTokenModel,
+} from "./fixtures/create-fake-token-model.js";
+export {
+  exactMatchRate,
+  extractFinalAnswer,
+  isExactMatch,
+  normalizeNumber,
+  parseTasksJsonl,
+  referenceAnswer,
+} from "./answer-metrics.js";

@@ -14,9 +14,17 @@
  * @module
  */
 import { basename } from "node:path";
-import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
+import type { BaseMessage } from "@langchain/core/messages";
+import type {
+  ChatWrapper,
+  LlamaContext,
+  LlamaContextSequence,
+  LlamaModel,
+  Token,
+} from "node-llama-cpp";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
-import { getLocalLlama } from "../local/local-engine.js";
+import { getLocalLlama, importLocalEngine } from "../local/local-engine.js";
+import { toChatHistory } from "../local/to-chat-history.js";
 import type { NextToken, TokenModel, TokenModelSession } from "./token-model.js";
 
 /** Options of {@link loadLlamaTokenModel}. */
@@ -91,6 +99,7 @@ export async function loadLlamaTokenModel(
   const vocabulary = metadata.tokenizer?.ggml?.tokens ?? [];
   const identity = options.identity ?? metadata.general?.name ?? basename(options.modelPath);
   const hiddenStates = options.hiddenStates ?? true;
+  let chatWrapper: ChatWrapper | undefined;
   // Contexts with their one sequence, emptied, ready for the next session.
   const idle: Array<{ context: LlamaContext; sequence: LlamaContextSequence }> = [];
   const all = new Set<LlamaContext>();
@@ -164,6 +173,14 @@ export async function loadLlamaTokenModel(
     },
     detokenize: (tokens, previous) =>
       model.detokenize(tokens as Token[], false, previous as Token[] | undefined),
+    async formatChat(messages: readonly BaseMessage[]) {
+      // Resolved on first use: node-llama-cpp renders the file's Jinja template against its
+      // built-in wrappers (about 0.5 s of JavaScript, once per model).
+      chatWrapper ??= (await importLocalEngine()).resolveChatWrapper(model);
+      return chatWrapper
+        .generateContextState({ chatHistory: toChatHistory(messages) })
+        .contextText.tokenize(model.tokenizer) as number[];
+    },
     startSession,
     async dispose() {
       idle.length = 0;

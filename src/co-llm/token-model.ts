@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { BaseMessage } from "@langchain/core/messages";
 
 /** The next-token distribution after the last appended token, as greedy decoding needs it. */
 export interface NextToken {
@@ -42,6 +43,11 @@ export interface TokenModel {
   tokenize(text: string): number[];
   /** The text of `tokens` following `previous` (so leading spaces come out right). */
   detokenize(tokens: readonly number[], previous?: readonly number[]): string;
+  /**
+   * Token ids of a conversation in the model's chat template, ending where the reply starts
+   * (BOS included). Optional: chat use ({@link ChatCoLlm}) needs it or a `formatPrompt`.
+   */
+  formatChat?(messages: readonly BaseMessage[]): Promise<number[]>;
   /** Starts an incremental session. */
   startSession(): Promise<TokenModelSession>;
 }

@@ -55,3 +55,9 @@ export {
   parseTasksJsonl,
   referenceAnswer,
 } from "./answer-metrics.js";
+export {
+  ChatCoLlm,
+  type ChatCoLlmParams,
+  type ChatCoLlmStepMetadata,
+  type ChatCoLlmSummary,
+} from "./chat-co-llm.js";

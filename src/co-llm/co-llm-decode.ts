@@ -24,7 +24,11 @@ export interface CoLlmDecodeParams {
   policy: DeferralPolicy;
   /** The prompt: text (tokenized by the base, BOS added) or token ids (used as given). */
   prompt: string | readonly number[];
-  /** Tokens to generate at most (an end-of-generation token counts). @default 256 */
+  /**
+   * Tokens to generate at most (an end-of-generation token counts); the decode also ends
+   * (`finishReason: "length"`) when the sequence fills the smaller model context.
+   * @default 256
+   */
   maxTokens?: number;
   /** Stop when the text contains one of these; the text is cut before it. */
   stop?: readonly string[];
@@ -144,6 +148,19 @@ export async function coLlmDecode(params: CoLlmDecodeParams): Promise<CoLlmDecod
       message: "`prompt` needs at least one token.",
     });
   }
+  // Both models hold the whole sequence; stop at the smaller context instead of letting the
+  // engine drop the start of it.
+  const contextSize = Math.min(
+    base.contextSize ?? Number.POSITIVE_INFINITY,
+    assistant.contextSize ?? Number.POSITIVE_INFINITY,
+  );
+  if (prompt.length >= contextSize) {
+    throw new InvalidArgumentError({
+      parameter: "prompt",
+      value: `${prompt.length} tokens`,
+      message: `the prompt is ${prompt.length} tokens but the models hold ${contextSize} (prompt and reply): shorten it, or load the models with a larger \`contextSize\`.`,
+    });
+  }
   params.signal?.throwIfAborted();
 
   const random = policy.kind === "random" ? seededRandom(policy.seed ?? 0) : undefined;
@@ -155,7 +172,7 @@ export async function coLlmDecode(params: CoLlmDecodeParams): Promise<CoLlmDecod
   let text = "";
   let finishReason: CoLlmDecodeResult["finishReason"] = "length";
   try {
-    while (tokens.length < maxTokens) {
+    while (tokens.length < maxTokens && sequence.length < contextSize) {
       params.signal?.throwIfAborted();
       const step = await decideStep(
         policy,

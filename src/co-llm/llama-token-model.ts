@@ -159,9 +159,14 @@ export async function loadLlamaTokenModel(
     };
   };
 
+  // One context up front: its size bounds every session (all are created alike).
+  const first = await createContext();
+  idle.push(first);
+
   return {
     identity,
     hiddenSize: model.embeddingVectorSize,
+    contextSize: first.context.contextSize,
     vocabulary,
     isEndOfGeneration: (token) => model.isEogToken(token as Token),
     tokenize(text) {

@@ -37,6 +37,11 @@ export interface TokenModel {
   readonly hiddenSize: number;
   /** Token texts by id (the GGUF `tokenizer.ggml.tokens`). */
   readonly vocabulary: readonly string[];
+  /**
+   * Tokens a session holds (prompt + generation). The decoder never goes past it: llama.cpp
+   * would otherwise drop the start of the sequence silently. @default unbounded
+   */
+  readonly contextSize?: number;
   /** True for end-of-generation tokens (EOS, EOT). */
   isEndOfGeneration(token: number): boolean;
   /** Token ids of `text`, with the beginning-of-sequence token the model expects. */

@@ -215,6 +215,20 @@ describe("coLlmDecode on the fixtures", () => {
     expect(first.usage.assistant.calls).toBe(deferred);
   });
 
+  it("runs concurrent decodes on one pair, each with its own caches and hidden states", async () => {
+    const current = pair("uncertain");
+    const { fixture, base, assistant } = current;
+    const policy = { kind: "gate", gate: handGate(current) } as const;
+    const results = await Promise.all(
+      fixture.tasks.map((task) => coLlmDecode({ base, assistant, prompt: task.prompt, policy })),
+    );
+    expect(results.map((result) => result.text)).toEqual(
+      fixture.tasks.map((task) => task.reference),
+    );
+    expect(results.every((result) => result.usage.assistant.evaluatedTokens === 10)).toBe(true);
+    expect(base.contextSize).toBeGreaterThanOrEqual(512);
+  });
+
   it("honours maxTokens, stop sequences and an abort signal", async () => {
     const current = pair("standard");
     const { fixture, base, assistant } = current;

@@ -14,11 +14,12 @@ const EOS = 0;
 /** Both write " a b <answer> ." ; the base answers " Y", the assistant " X". */
 const SCRIPT = [2, 3, -1, 6, EOS];
 
-function models(assistantVocabulary = VOCABULARY) {
+function models(assistantVocabulary = VOCABULARY, contextSize?: number) {
   const generated = (sequence: readonly number[]) => sequence.length - 1; // prompt is "Q"
   const base = createFakeTokenModel({
     identity: "fake-base",
     vocabulary: VOCABULARY,
+    ...(contextSize !== undefined ? { contextSize } : {}),
     endOfGeneration: [EOS],
     next: (sequence) => {
       const step = generated(sequence);
@@ -146,6 +147,31 @@ describe("coLlmDecode", () => {
       maxTokens: 3,
     });
     expect(result).toMatchObject({ text: " a b Y", finishReason: "length" });
+  });
+
+  it("ends with finishReason length when the sequence fills the smaller context", async () => {
+    const { base, assistant } = models(VOCABULARY, 4);
+    const result = await coLlmDecode({
+      base,
+      assistant,
+      prompt: "Q",
+      policy: { kind: "gate", gate },
+    });
+    // "Q" + 3 generated tokens fill 4 positions; only 3 were ever evaluated.
+    expect(result).toMatchObject({ text: " a b X", finishReason: "length" });
+  });
+
+  it("refuses a prompt as long as the context before evaluating it", async () => {
+    const { base, assistant } = models(VOCABULARY, 1);
+    const error = await coLlmDecode({
+      base,
+      assistant,
+      prompt: "Q",
+      policy: { kind: "base" },
+    }).catch((caught: unknown) => caught);
+    expect(InvalidArgumentError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain("the prompt is 1 tokens but the models hold 1");
+    expect(base.batches).toEqual([]);
   });
 
   it("rejects with the signal's reason and disposes both sessions", async () => {

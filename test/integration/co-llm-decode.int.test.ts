@@ -276,6 +276,19 @@ describe("coLlmDecode on the fixtures", () => {
     expect(mismatch.message).toContain(`token ${id}`);
   });
 
+  it("says how to fix a gated base loaded without hidden states", async () => {
+    const current = pair("standard");
+    const gate = { ...handGate(current), baseModel: current.fixture.names.assistant };
+    await expect(
+      coLlmDecode({
+        base: current.assistant,
+        assistant: current.base,
+        prompt: current.fixture.tasks[0]!.prompt,
+        policy: { kind: "gate", gate },
+      }),
+    ).rejects.toThrow("`hiddenStates: true`");
+  });
+
   it("refuses a gate fitted on another base, naming both", async () => {
     const current = pair("standard");
     const other = pair("uncertain");

@@ -9,6 +9,7 @@ import { AIMessage, AIMessageChunk, type BaseMessage } from "@langchain/core/mes
 import { ChatGenerationChunk, type ChatResult } from "@langchain/core/outputs";
 import type { LlamaChatResponse } from "node-llama-cpp";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
+import { AsyncQueue } from "../utils/async-queue.js";
 import { messageText } from "../models/usage.js";
 import { importLocalEngine } from "./local-engine.js";
 import { getLocalModel } from "./local-model-registry.js";
@@ -208,7 +209,7 @@ export class ChatLocalModel extends BaseChatModel {
       lease.release();
       throw error;
     }
-    const queue = new TextQueue();
+    const queue = new AsyncQueue<string>();
     let outputTokens = 0;
     let settled = false;
     const generation = chat
@@ -331,45 +332,4 @@ function checkNumber(
     });
   }
   return value;
-}
-
-/** Text pieces from a callback-driven generation, consumed as an async iterable. */
-class TextQueue implements AsyncIterable<string> {
-  private readonly items: string[] = [];
-  private done = false;
-  private failure: { error: unknown } | undefined;
-  private wake: (() => void) | undefined;
-
-  push(text: string): void {
-    this.items.push(text);
-    this.notify();
-  }
-
-  end(): void {
-    this.done = true;
-    this.notify();
-  }
-
-  fail(error: unknown): void {
-    this.failure = { error };
-    this.notify();
-  }
-
-  async *[Symbol.asyncIterator](): AsyncIterator<string> {
-    for (;;) {
-      if (this.items.length > 0) {
-        yield this.items.shift()!;
-        continue;
-      }
-      if (this.failure) throw this.failure.error;
-      if (this.done) return;
-      await new Promise<void>((resolve) => (this.wake = resolve));
-    }
-  }
-
-  private notify(): void {
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.();
-  }
 }

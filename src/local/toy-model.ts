@@ -15,7 +15,15 @@
  * @module
  */
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
-import { encodeGguf, type GgufTensor, type GgufValue } from "./gguf-writer.js";
+import {
+  SPACE_MARKER as SPACE,
+  TOY_BEGINNING_OF_SEQUENCE as BEGINNING_OF_SEQUENCE,
+  TOY_END_OF_SEQUENCE as END_OF_SEQUENCE,
+  TOY_SPECIAL_TOKENS as SPECIAL_TOKENS,
+  createToyVocabulary,
+  encodeToyLlama,
+  toyEmbeddingLength,
+} from "./toy-llama.js";
 
 /** ChatML, as Jinja: the template the toy models carry in `tokenizer.chat_template`. */
 export const CHATML_TEMPLATE =
@@ -68,17 +76,7 @@ export interface ToyModel {
   nextTokenProbabilities(token: number): Float64Array;
 }
 
-/** Layout constants of every toy vocabulary. */
-const SPECIAL_TOKENS = ["<unk>", "<s>", "</s>", "<|im_start|>", "<|im_end|>"] as const;
-const UNKNOWN = 0;
-const BEGINNING_OF_SEQUENCE = 1;
-const END_OF_SEQUENCE = 4;
-/** GGUF token types (llama.cpp `llama_token_type`). */
-const TOKEN_TYPE = { normal: 1, unknown: 2, control: 3, byte: 6 } as const;
 const RMS_EPSILON = 1e-5;
-const HEAD_DIMENSION = 64;
-/** The SentencePiece space marker. */
-const SPACE = "\u2581";
 
 /**
  * Builds a toy GGUF model that answers every prompt with `reply` and then stops.
@@ -104,40 +102,14 @@ export function createToyModel(params: CreateToyModelParams): ToyModel {
 
   // Vocabulary: specials, the 256 byte-fallback tokens (any text tokenizes), the space marker,
   // the reply's tokens, then every prefix of them so SentencePiece merges rebuild whole words.
-  const tokens: string[] = [...SPECIAL_TOKENS];
-  const types: number[] = [
-    TOKEN_TYPE.unknown,
-    TOKEN_TYPE.control,
-    TOKEN_TYPE.control,
-    TOKEN_TYPE.control,
-    TOKEN_TYPE.control,
-  ];
-  for (let byte = 0; byte < 256; byte++) {
-    tokens.push(`<0x${byte.toString(16).toUpperCase().padStart(2, "0")}>`);
-    types.push(TOKEN_TYPE.byte);
-  }
-  const ids = new Map(tokens.map((text, id) => [text, id]));
-  const add = (text: string) => {
-    if (ids.has(text)) return ids.get(text)!;
-    ids.set(text, tokens.length);
-    tokens.push(text);
-    types.push(TOKEN_TYPE.normal);
-    return tokens.length - 1;
-  };
-  // "▁" alone, so a space before a word the vocabulary lacks still reads back as a space.
-  add(SPACE);
-  const replyTokens = chain.map(add);
-  for (const text of chain) {
-    for (let end = 2; end < [...text].length; end++) add([...text].slice(0, end).join(""));
-  }
+  const vocabulary = createToyVocabulary();
+  const tokens = vocabulary.tokens;
+  const replyTokens = chain.map(vocabulary.add);
+  for (const text of chain) vocabulary.addPrefixes(text);
   const vocabularySize = tokens.length;
-  // Longer pieces score higher, so merges prefer whole words.
-  const scores = tokens.map((text, id) => (types[id] === TOKEN_TYPE.normal ? text.length : 0));
 
   const states = replyTokens.length + 1;
-  const embedding = Math.max(HEAD_DIMENSION, Math.ceil(states / HEAD_DIMENSION) * HEAD_DIMENSION);
-  const heads = embedding / HEAD_DIMENSION;
-  const feedForward = embedding;
+  const embedding = toyEmbeddingLength(states);
 
   // state of each token: reply token k (0-based) is state k + 1, everything else state 0.
   const stateOf = new Int32Array(vocabularySize);
@@ -158,72 +130,15 @@ export function createToyModel(params: CreateToyModelParams): ToyModel {
     output[next * embedding + state] = targetLogit / normScale;
   });
 
-  const ones = (length: number) => new Float32Array(length).fill(1);
-  const zeros = (length: number) => new Float32Array(length);
-  const tensors: GgufTensor[] = [
-    { name: "token_embd.weight", shape: [embedding, vocabularySize], data: tokenEmbedding },
-    { name: "blk.0.attn_norm.weight", shape: [embedding], data: ones(embedding) },
-    { name: "blk.0.attn_q.weight", shape: [embedding, embedding], data: zeros(embedding ** 2) },
-    { name: "blk.0.attn_k.weight", shape: [embedding, embedding], data: zeros(embedding ** 2) },
-    { name: "blk.0.attn_v.weight", shape: [embedding, embedding], data: zeros(embedding ** 2) },
-    {
-      name: "blk.0.attn_output.weight",
-      shape: [embedding, embedding],
-      data: zeros(embedding ** 2),
-    },
-    { name: "blk.0.ffn_norm.weight", shape: [embedding], data: ones(embedding) },
-    {
-      name: "blk.0.ffn_gate.weight",
-      shape: [embedding, feedForward],
-      data: zeros(embedding * feedForward),
-    },
-    {
-      name: "blk.0.ffn_up.weight",
-      shape: [embedding, feedForward],
-      data: zeros(embedding * feedForward),
-    },
-    {
-      name: "blk.0.ffn_down.weight",
-      shape: [feedForward, embedding],
-      data: zeros(embedding * feedForward),
-    },
-    { name: "output_norm.weight", shape: [embedding], data: ones(embedding) },
-    { name: "output.weight", shape: [embedding, vocabularySize], data: output },
-  ];
-
-  const u32 = (value: number): GgufValue => ({ type: "uint32", value });
-  const bytes = encodeGguf({
-    metadata: [
-      ["general.architecture", { type: "string", value: "llama" }],
-      ["general.name", { type: "string", value: params.name }],
-      ["general.description", { type: "string", value: TOY_MODEL_DESCRIPTION }],
-      ["general.file_type", u32(0)], // all f32
-      ["llama.context_length", u32(contextLength)],
-      ["llama.embedding_length", u32(embedding)],
-      ["llama.block_count", u32(1)],
-      ["llama.feed_forward_length", u32(feedForward)],
-      ["llama.attention.head_count", u32(heads)],
-      ["llama.attention.head_count_kv", u32(heads)],
-      ["llama.rope.dimension_count", u32(HEAD_DIMENSION)],
-      ["llama.attention.layer_norm_rms_epsilon", { type: "float32", value: RMS_EPSILON }],
-      ["llama.vocab_size", u32(vocabularySize)],
-      ["tokenizer.ggml.model", { type: "string", value: "llama" }],
-      ["tokenizer.ggml.tokens", { type: "array", itemType: "string", value: tokens }],
-      ["tokenizer.ggml.scores", { type: "array", itemType: "float32", value: scores }],
-      ["tokenizer.ggml.token_type", { type: "array", itemType: "int32", value: types }],
-      ["tokenizer.ggml.bos_token_id", u32(BEGINNING_OF_SEQUENCE)],
-      ["tokenizer.ggml.eos_token_id", u32(END_OF_SEQUENCE)],
-      ["tokenizer.ggml.unknown_token_id", u32(UNKNOWN)],
-      ["tokenizer.ggml.add_bos_token", { type: "bool", value: true }],
-      ["tokenizer.ggml.add_eos_token", { type: "bool", value: false }],
-      // Words carry their own leading "▁"; no space is invented before the first one.
-      ["tokenizer.ggml.add_space_prefix", { type: "bool", value: false }],
-      [
-        "tokenizer.chat_template",
-        { type: "string", value: params.chatTemplate ?? CHATML_TEMPLATE },
-      ],
-    ],
-    tensors,
+  const bytes = encodeToyLlama({
+    name: params.name,
+    description: TOY_MODEL_DESCRIPTION,
+    vocabulary,
+    embedding,
+    tokenEmbedding,
+    output,
+    contextLength,
+    chatTemplate: params.chatTemplate ?? CHATML_TEMPLATE,
   });
 
   return {

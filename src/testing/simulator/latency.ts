@@ -3,6 +3,7 @@
  * that call `i` of model `m` always gets the same delay (benchmarks are reproducible and tests
  * never depend on luck).
  */
+import { seededRandom } from "../../utils/seeded-random.js";
 
 /**
  * Time to first byte of a simulated answer, in milliseconds.
@@ -85,15 +86,4 @@ function hashKey({ seed, model, callIndex }: LatencyDrawKey): number {
     hash = Math.imul(hash, 0x01000193);
   }
   return hash >>> 0;
-}
-
-// mulberry32: a tiny, well-distributed 32-bit generator; plenty for latency jitter.
-function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

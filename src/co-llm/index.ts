@@ -1,0 +1,63 @@
+/**
+ * Co-LLM (Shen et al., ACL 2024): token-level deferral from a base model to an assistant
+ * (expert) through a learned switch on the base's hidden state. This first step holds greedy
+ * collaborative decoding on the embedded engine (node-llama-cpp, imported on first use), the
+ * reference code's baselines on the same decoder, the gate's typed form, answer metrics, and
+ * offline fixtures (generated GGUF pairs) that make the method observable.
+ *
+ * @module
+ */
+export {
+  coLlmDecode,
+  deferredSpans,
+  type CoLlmDecodeParams,
+  type CoLlmDecodeResult,
+  type CoLlmModelUsage,
+  type CoLlmStep,
+} from "./co-llm-decode.js";
+export { CO_LLM_BASELINES, deferralPolicyName, type DeferralPolicy } from "./deferral-policy.js";
+export {
+  assertGateFitsBase,
+  gateProbability,
+  parseGate,
+  serializeGate,
+  type CoLlmGate,
+} from "./gate.js";
+export { GateMismatchError } from "./gate-mismatch-error.js";
+export {
+  loadLlamaTokenModel,
+  type LlamaTokenModel,
+  type LoadLlamaTokenModelOptions,
+} from "./llama-token-model.js";
+export type { NextToken, TokenModel, TokenModelSession } from "./token-model.js";
+export type { CoLlmTask } from "./tasks.js";
+export { assertSameVocabulary } from "./vocabulary.js";
+export { VocabularyMismatchError } from "./vocabulary-mismatch-error.js";
+export {
+  CO_LLM_FIXTURE_DIMENSIONS,
+  CO_LLM_FIXTURE_VARIANTS,
+  createCoLlmFixture,
+  type CoLlmFixture,
+  type CoLlmFixtureTask,
+  type CoLlmFixtureVariant,
+  type CreateCoLlmFixtureParams,
+} from "./fixtures/create-co-llm-fixture.js";
+export {
+  createFakeTokenModel,
+  type CreateFakeTokenModelParams,
+  type FakeTokenModel,
+} from "./fixtures/create-fake-token-model.js";
+export {
+  exactMatchRate,
+  extractFinalAnswer,
+  isExactMatch,
+  normalizeNumber,
+  parseTasksJsonl,
+  referenceAnswer,
+} from "./answer-metrics.js";
+export {
+  ChatCoLlm,
+  type ChatCoLlmParams,
+  type ChatCoLlmStepMetadata,
+  type ChatCoLlmSummary,
+} from "./chat-co-llm.js";

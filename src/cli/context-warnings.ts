@@ -3,7 +3,7 @@ import { estimatePlan, type PlanEstimate } from "../ablation/estimate-plan.js";
 import type { ResolvedMoaConfig } from "../config/moa-config.js";
 import { estimateMessageTokens } from "../context/estimate-tokens.js";
 import type { PriceRow } from "../models/price-table.js";
-import { DEFAULT_EXPECTED_OUTPUT_TOKENS } from "../graph/resolve-plan.js";
+import { DEFAULT_EXPECTED_OUTPUT_TOKENS } from "../plan/resolve-plan.js";
 import type { CliIo } from "./cli-io.js";
 
 /** One call that would overflow its model's known context window. */

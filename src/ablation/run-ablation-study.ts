@@ -10,15 +10,12 @@ import type { StageOptions, StageSummary } from "../eval/stages/run-stage.js";
 import { JudgmentCache } from "../eval/stages/judgment-cache.js";
 import { isChatModel } from "../models/model-name.js";
 import { DEFAULT_PRICES, findPrice, type PriceRow } from "../models/price-table.js";
-import {
-  BENCHMARK_STAGES,
-  type BenchmarkData,
-  type VariantStageContext,
-} from "./benchmark-stages.js";
+import { getBenchmark, type BenchmarkName } from "../eval/benchmarks/registry.js";
+import { variantStages, type BenchmarkData, type VariantStageContext } from "./benchmark-stages.js";
 import { summarizeVariantBudget, type RunBudgetAnalysis } from "./budget-analysis.js";
 import { CallCache } from "./call-cache.js";
 import { DEFAULT_PARAMETERS, findParameters, type ParameterRow } from "./model-parameters.js";
-import { ABLATION_BENCHMARKS, findPaperFigure, type AblationBenchmark } from "./paper-figures.js";
+import { findPaperFigure } from "./paper-figures.js";
 import { formatResultsCsv, formatResultsMarkdown } from "./results-table.js";
 import { comparePairedVariants } from "./paired-comparison.js";
 import { renderScorePlot, type ScorePlotPoint } from "./score-plot.js";
@@ -38,7 +35,7 @@ export interface RunAblationStudyParams extends StudyOptions {
   /** Run these variants instead of the study's grid (the study name still labels the results). */
   variants?: readonly AblationVariant[];
   /** `alpaca-eval`, `mt-bench` or `flask`. */
-  benchmark: AblationBenchmark;
+  benchmark: BenchmarkName;
   /** The study's directory: results, plots, caches and one directory per variant. */
   out: string;
   /**
@@ -115,8 +112,8 @@ export async function runAblationStudy(
   params: RunAblationStudyParams,
 ): Promise<AblationStudyResult> {
   const started = performance.now();
+  const stages = variantStages(getBenchmark(params.benchmark));
   checkParams(params);
-  const stages = BENCHMARK_STAGES[params.benchmark];
   const variants = params.variants
     ? [...params.variants]
     : buildStudy(params.study, {
@@ -304,13 +301,6 @@ export async function runAblationStudy(
 }
 
 function checkParams(params: RunAblationStudyParams): void {
-  if (!(ABLATION_BENCHMARKS as readonly string[]).includes(params.benchmark)) {
-    throw new InvalidArgumentError({
-      parameter: "benchmark",
-      value: params.benchmark,
-      message: `use one of ${ABLATION_BENCHMARKS.join(", ")}.`,
-    });
-  }
   if (typeof params.out !== "string" || params.out.trim() === "") {
     throw new InvalidArgumentError({
       parameter: "out",

@@ -10,6 +10,7 @@ import type { StageOptions, StageSummary } from "../eval/stages/run-stage.js";
 import { JudgmentCache } from "../eval/stages/judgment-cache.js";
 import { isChatModel } from "../models/model-name.js";
 import { DEFAULT_PRICES, findPrice, type PriceRow } from "../models/price-table.js";
+import type { Benchmark } from "../eval/benchmarks/benchmark.js";
 import { getBenchmark, type BenchmarkName } from "../eval/benchmarks/registry.js";
 import { variantStages, type BenchmarkData, type VariantStageContext } from "./benchmark-stages.js";
 import { summarizeVariantBudget, type RunBudgetAnalysis } from "./budget-analysis.js";
@@ -112,8 +113,9 @@ export async function runAblationStudy(
   params: RunAblationStudyParams,
 ): Promise<AblationStudyResult> {
   const started = performance.now();
-  const stages = variantStages(getBenchmark(params.benchmark));
-  checkParams(params);
+  const benchmark = getBenchmark(params.benchmark);
+  checkParams(params, benchmark);
+  const stages = variantStages(benchmark);
   const variants = params.variants
     ? [...params.variants]
     : buildStudy(params.study, {
@@ -300,7 +302,7 @@ export async function runAblationStudy(
   return result;
 }
 
-function checkParams(params: RunAblationStudyParams): void {
+function checkParams(params: RunAblationStudyParams, benchmark: Benchmark): void {
   if (typeof params.out !== "string" || params.out.trim() === "") {
     throw new InvalidArgumentError({
       parameter: "out",
@@ -322,14 +324,7 @@ function checkParams(params: RunAblationStudyParams): void {
       message: "must be a LangChain chat model built with the benchmark's judge settings.",
     });
   }
-  if (params.benchmark === "flask" && params.data?.flask === undefined) {
-    throw new InvalidArgumentError({
-      parameter: "data.flask",
-      value: undefined,
-      message:
-        "FLASK is not vendored: pass `data.flask` with its instances, skills and prompt files.",
-    });
-  }
+  benchmark.checkData?.(params.data ?? {});
   if (params.variants !== undefined) {
     const ids = params.variants.map((variant) => variant.id);
     const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);

@@ -153,6 +153,11 @@ export interface Benchmark<Name extends string = string, Report = unknown> {
   readonly temperatureNote?: string;
   /** The report also reads the upstream judge's file (`--annotations`). */
   readonly readsUpstreamJudgments?: boolean;
+  /**
+   * Throws an `InvalidArgumentError` when `data` lacks files the benchmark cannot do without
+   * (it is not vendored), before any work starts.
+   */
+  checkData?(data: BenchmarkData): void;
   /** The benchmark's data from the files named on the command line. */
   data(paths: BenchmarkPaths): BenchmarkData;
   /** Ids of the runs (queries) of the first `maxInstances` instances, in order. */

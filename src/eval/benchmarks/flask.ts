@@ -45,6 +45,9 @@ export const FLASK: Benchmark<"flask", FlaskReport> = {
   dataRequired:
     "FLASK is not vendored (its repository has no license): pass --data PATH to flask_evaluation.jsonl " +
     "(github.com/kaistAI/FLASK, evaluation_set/).",
+  checkData: (data) => {
+    flaskFiles(data);
+  },
   judgeSideFiles: (data) => {
     const { skills, prompt } = flaskFiles(data);
     return { skills, judgePrompt: prompt };

@@ -125,6 +125,15 @@ describe("BENCHMARKS", () => {
     });
     expect(BENCHMARKS["alpaca-eval"].data({})).toEqual({});
   });
+
+  it("only FLASK (not vendored) refuses data without its files", () => {
+    expect(() => BENCHMARKS.flask.checkData?.({})).toThrow(/`data\.flask`: FLASK is not vendored/);
+    expect(() =>
+      BENCHMARKS.flask.checkData?.(BENCHMARKS.flask.data({ data: "/f.jsonl" })),
+    ).not.toThrow();
+    expect(BENCHMARKS["alpaca-eval"].checkData).toBeUndefined();
+    expect(BENCHMARKS["mt-bench"].checkData).toBeUndefined();
+  });
 });
 
 describe("variantStages", () => {

@@ -111,6 +111,8 @@ export {
 } from "./variant-runner.js";
 export {
   BENCHMARK_STAGES,
+  variantStages,
+  type VariantStageContext,
   type BenchmarkData,
   type BenchmarkMetric,
   type BenchmarkScore,

@@ -2,11 +2,19 @@ import type { AggregationStrategy } from "../plan/proposer-spec.js";
 import type { VariantConfig } from "./studies.js";
 import { splitModelSpec } from "../models/parse-model-spec.js";
 
-/** The benchmarks an ablation study can score variants on. */
-export const ABLATION_BENCHMARKS = ["alpaca-eval", "mt-bench", "flask"] as const;
+import { BENCHMARK_NAMES, type BenchmarkName } from "../eval/benchmarks/registry.js";
 
-/** One of {@link ABLATION_BENCHMARKS}. */
-export type AblationBenchmark = (typeof ABLATION_BENCHMARKS)[number];
+/**
+ * The benchmarks an ablation study can score variants on: every benchmark of the registry.
+ * @deprecated use `BENCHMARK_NAMES` from the eval entry (kept so existing imports work).
+ */
+export const ABLATION_BENCHMARKS: readonly BenchmarkName[] = BENCHMARK_NAMES;
+
+/**
+ * One of {@link ABLATION_BENCHMARKS}.
+ * @deprecated use `BenchmarkName` from the eval entry.
+ */
+export type AblationBenchmark = BenchmarkName;
 
 /** A number the paper published for a configuration. */
 export interface PaperFigure {

@@ -10,15 +10,13 @@ import type { StageOptions, StageSummary } from "../eval/stages/run-stage.js";
 import { JudgmentCache } from "../eval/stages/judgment-cache.js";
 import { isChatModel } from "../models/model-name.js";
 import { DEFAULT_PRICES, findPrice, type PriceRow } from "../models/price-table.js";
-import {
-  BENCHMARK_STAGES,
-  type BenchmarkData,
-  type VariantStageContext,
-} from "./benchmark-stages.js";
+import type { Benchmark } from "../eval/benchmarks/benchmark.js";
+import { getBenchmark, type BenchmarkName } from "../eval/benchmarks/registry.js";
+import { variantStages, type BenchmarkData, type VariantStageContext } from "./benchmark-stages.js";
 import { summarizeVariantBudget, type RunBudgetAnalysis } from "./budget-analysis.js";
 import { CallCache } from "./call-cache.js";
 import { DEFAULT_PARAMETERS, findParameters, type ParameterRow } from "./model-parameters.js";
-import { ABLATION_BENCHMARKS, findPaperFigure, type AblationBenchmark } from "./paper-figures.js";
+import { findPaperFigure } from "./paper-figures.js";
 import { formatResultsCsv, formatResultsMarkdown } from "./results-table.js";
 import { comparePairedVariants } from "./paired-comparison.js";
 import { loadPlottingStack } from "./plotting-stack.js";
@@ -39,7 +37,7 @@ export interface RunAblationStudyParams extends StudyOptions {
   /** Run these variants instead of the study's grid (the study name still labels the results). */
   variants?: readonly AblationVariant[];
   /** `alpaca-eval`, `mt-bench` or `flask`. */
-  benchmark: AblationBenchmark;
+  benchmark: BenchmarkName;
   /** The study's directory: results, plots, caches and one directory per variant. */
   out: string;
   /**
@@ -118,10 +116,11 @@ export async function runAblationStudy(
   params: RunAblationStudyParams,
 ): Promise<AblationStudyResult> {
   const started = performance.now();
-  checkParams(params);
+  const benchmark = getBenchmark(params.benchmark);
+  checkParams(params, benchmark);
   // The study ends with two plots: without the optional plotting packages, fail before any call.
   await loadPlottingStack();
-  const stages = BENCHMARK_STAGES[params.benchmark];
+  const stages = variantStages(benchmark);
   const variants = params.variants
     ? [...params.variants]
     : buildStudy(params.study, {
@@ -308,14 +307,7 @@ export async function runAblationStudy(
   return result;
 }
 
-function checkParams(params: RunAblationStudyParams): void {
-  if (!(ABLATION_BENCHMARKS as readonly string[]).includes(params.benchmark)) {
-    throw new InvalidArgumentError({
-      parameter: "benchmark",
-      value: params.benchmark,
-      message: `use one of ${ABLATION_BENCHMARKS.join(", ")}.`,
-    });
-  }
+function checkParams(params: RunAblationStudyParams, benchmark: Benchmark): void {
   if (typeof params.out !== "string" || params.out.trim() === "") {
     throw new InvalidArgumentError({
       parameter: "out",
@@ -337,14 +329,7 @@ function checkParams(params: RunAblationStudyParams): void {
       message: "must be a LangChain chat model built with the benchmark's judge settings.",
     });
   }
-  if (params.benchmark === "flask" && params.data?.flask === undefined) {
-    throw new InvalidArgumentError({
-      parameter: "data.flask",
-      value: undefined,
-      message:
-        "FLASK is not vendored: pass `data.flask` with its instances, skills and prompt files.",
-    });
-  }
+  benchmark.checkData?.(params.data ?? {});
   if (params.variants !== undefined) {
     const ids = params.variants.map((variant) => variant.id);
     const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);

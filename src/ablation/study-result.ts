@@ -6,7 +6,8 @@ import type { VariantBudget } from "./budget-analysis.js";
 import type { CallCacheStats } from "./call-cache.js";
 import type { ParameterRow } from "./model-parameters.js";
 import type { PairedComparisons } from "./paired-comparison.js";
-import type { AblationBenchmark, PaperFigure } from "./paper-figures.js";
+import type { BenchmarkName } from "../eval/benchmarks/registry.js";
+import type { PaperFigure } from "./paper-figures.js";
 import type { AblationVariant, StudyName } from "./studies.js";
 import type { VariantSettings } from "./variant-runner.js";
 
@@ -44,7 +45,7 @@ export interface PlotFiles {
 /** Everything a study produced; `study.json` holds it. */
 export interface AblationStudyResult {
   study: StudyName;
-  benchmark: AblationBenchmark;
+  benchmark: BenchmarkName;
   metric: BenchmarkMetric;
   /** True when every model and judge was the loopback simulator (synthetic numbers). */
   simulated: boolean;

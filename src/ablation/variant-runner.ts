@@ -1,12 +1,15 @@
 import { randomUUID } from "node:crypto";
 import type { BaseMessage } from "@langchain/core/messages";
-import { configToParams, type ModelLoader } from "../config/config-to-params.js";
+import type { ModelLoader } from "../config/config-to-params.js";
 import { parseMoaConfig, type ResolvedMoaConfig } from "../config/moa-config.js";
+import {
+  createMoaAnswerer,
+  type Answerer,
+  type AnswerOptions,
+  type MoaRun,
+} from "../eval/answerer.js";
 import type { GenerationResult } from "../eval/generation.js";
-import { createMixtureOfAgents } from "../graph/create-mixture-of-agents.js";
-import { messageText } from "../models/usage.js";
 import { DEFAULT_PRICES } from "../models/price-table.js";
-import type { MoaState } from "../state/moa-state.js";
 import { analyzeRunBudget, type BudgetTables, type RunBudgetAnalysis } from "./budget-analysis.js";
 import { CachingChatModel } from "./caching-chat-model.js";
 import { ABLATION_RUN_METADATA_KEY, type CallCache, type CallRecord } from "./call-cache.js";
@@ -44,7 +47,7 @@ export interface VariantAnswer extends GenerationResult {
 }
 
 /** Answers queries with one variant's Mixture-of-Agents, every model behind the shared cache. */
-export interface VariantRunner {
+export interface VariantRunner extends Answerer<VariantAnswer> {
   readonly variant: AblationVariant;
   /** The validated configuration the graph was built from. */
   readonly config: ResolvedMoaConfig;
@@ -53,10 +56,7 @@ export interface VariantRunner {
    * cost, TFLOPs and critical-path latency, per call and per layer). `temperature` replaces the
    * study's for every call of this run (MT-Bench's per-category temperatures).
    */
-  answer(
-    messages: BaseMessage[],
-    options?: { signal?: AbortSignal; temperature?: number },
-  ): Promise<VariantAnswer>;
+  answer(messages: BaseMessage[], options?: AnswerOptions): Promise<VariantAnswer>;
 }
 
 /**
@@ -79,54 +79,37 @@ export function createVariantRunner(params: CreateVariantRunnerParams): VariantR
     },
     `ablation variant ${variant.id}`,
   );
-  const prices = params.tables?.prices ?? DEFAULT_PRICES;
-  const graphs = new Map<number, ReturnType<typeof compile>>();
-  const compile = (temperature: number) =>
-    createMixtureOfAgents(
-      configToParams(
-        { ...config, temperature },
-        (spec, sampling) =>
-          new CachingChatModel({
-            model: params.loadModel(spec, sampling),
-            modelId: spec,
-            callCache,
-            ...(params.cacheNamespace ? { namespace: params.cacheNamespace } : {}),
-          }),
-        prices,
-      ),
-    ).compile();
-  const graphFor = (temperature: number) => {
-    let graph = graphs.get(temperature);
-    if (graph === undefined) {
-      graph = compile(temperature);
-      graphs.set(temperature, graph);
-    }
-    return graph;
-  };
-  graphFor(config.temperature);
+  const answerer = createMoaAnswerer({
+    config,
+    // Every model of the variant answers through the study's shared call cache.
+    loadModel: (spec, sampling) =>
+      new CachingChatModel({
+        model: params.loadModel(spec, sampling),
+        modelId: spec,
+        callCache,
+        ...(params.cacheNamespace ? { namespace: params.cacheNamespace } : {}),
+      }),
+    prices: params.tables?.prices ?? DEFAULT_PRICES,
+  });
   return {
     variant,
     config,
     async answer(messages, options = {}) {
       const runId = randomUUID();
-      let state: MoaState;
+      let run: MoaRun;
       let records: CallRecord[] = [];
       try {
-        state = (await graphFor(options.temperature ?? config.temperature).invoke(
-          { messages },
-          {
-            ...(options.signal ? { signal: options.signal } : {}),
-            metadata: { [ABLATION_RUN_METADATA_KEY]: runId },
-          },
-        )) as MoaState;
+        run = await answerer.run(messages, {
+          ...options,
+          metadata: { [ABLATION_RUN_METADATA_KEY]: runId },
+        });
       } finally {
         // A failed run's calls stay in the cache (they were paid for) but not in any budget.
         records = callCache.takeRecords(runId);
       }
       const budget = analyzeRunBudget(records, params.tables);
-      const final = state.messages.at(-1);
       return {
-        output: final ? messageText(final) : "",
+        output: run.output,
         usage: { inputTokens: budget.inputTokens, outputTokens: budget.outputTokens },
         costUsd: budget.pricedCostUsd,
         budget,

@@ -9,6 +9,7 @@ import { simulatedStudyBehaviour } from "../testing/simulated-study.js";
 import { STUDY_NAMES, buildStudy, type StudyName } from "../ablation/studies.js";
 import type { AblationStudyEvent, AblationStudyResult } from "../ablation/study-result.js";
 import { describeConfig } from "../ablation/results-table.js";
+import { BENCHMARKS, type BenchmarkName } from "../eval/benchmarks/registry.js";
 import { PAPER_PROPOSERS } from "../presets/presets.js";
 import { startSimulator, type Simulator } from "../testing/simulator/index.js";
 import { loadParameterTable, PARAMETER_FILE_HELP } from "./ablate-parameter-file.js";
@@ -16,15 +17,13 @@ import { formatStudySummary } from "./ablate-summary.js";
 import { CliError, EXIT } from "./cli-error.js";
 import { withFlagNames } from "./flag-errors.js";
 import type { CliIo } from "./cli-io.js";
-import { loadJudge, OFFICIAL_JUDGES } from "./eval-judges.js";
+import { JUDGE_FLAG_HELP, loadJudge, OFFICIAL_JUDGES } from "./eval-judges.js";
 import {
   benchmarkOption,
-  flaskSideFile,
   integerFlag,
-  requireReadableFile,
+  readableBenchmarkData,
+  requireData,
   requireWritableOut,
-  usageError,
-  type Benchmark,
 } from "./eval-options.js";
 import { createProgressReporter, type ProgressReporter } from "./eval-progress.js";
 import { loadPriceTable, PRICE_FILE_HELP } from "./price-file.js";
@@ -32,7 +31,7 @@ import { simulatedEnvironment } from "./simulated-environment.js";
 
 interface AblateFlags {
   study: StudyName;
-  benchmark: Benchmark;
+  benchmark: BenchmarkName;
   out: string;
   models?: string;
   aggregator?: string;
@@ -99,12 +98,7 @@ export function registerAblateCommand(program: Command, io: CliIo): void {
       "--layers <n>",
       "layers including the final aggregation: the largest for ranker and layers (default 3), every variant's for proposers and roles (default 2)",
     )
-    .option(
-      "--judge <model>",
-      `judge "provider:model" (default: ${Object.entries(OFFICIAL_JUDGES)
-        .map(([benchmark, spec]) => `${benchmark} ${spec}`)
-        .join(", ")})`,
-    )
+    .option("--judge <model>", JUDGE_FLAG_HELP)
     .option("--max-instances <n>", "only the first N instances of the benchmark (smoke runs)")
     .option("--concurrency <n>", "instances (and judge calls) at once per variant (default 4)")
     .option("--temperature <t>", "sampling temperature of every call (default 0.7)")
@@ -149,26 +143,12 @@ async function runAblate(flags: AblateFlags, io: CliIo): Promise<number> {
   // The grid is checked (and the models parsed) before anything is started.
   const variants = withFlagNames(PARAMETER_FLAGS, () => buildStudy(flags.study, studyOptions));
   const benchmark = flags.benchmark;
-  let flask: { instances: string; skills: string; prompt: string } | undefined;
-  if (flags.data !== undefined) await requireReadableFile(flags.data, "--data");
-  if (benchmark === "flask") {
-    if (flags.data === undefined) {
-      throw usageError(
-        "--data is required for FLASK (not vendored): pass flask_evaluation.jsonl from github.com/kaistAI/FLASK (evaluation_set/).",
-      );
-    }
-    flask = {
-      instances: flags.data,
-      skills: await requireReadableFile(
-        flaskSideFile(flags.skills, flags.data, "skillset_description.json"),
-        "--skills",
-      ),
-      prompt: await requireReadableFile(
-        flaskSideFile(flags.judgePrompt, flags.data, "judge_prompt.jsonl"),
-        "--judge-prompt",
-      ),
-    };
-  }
+  requireData(BENCHMARKS[benchmark], flags);
+  const { data } = await readableBenchmarkData(
+    BENCHMARKS[benchmark],
+    { data: flags.data, skills: flags.skills, judgePrompt: flags.judgePrompt },
+    { judge: true },
+  );
   const prices = loadPriceTable(flags.prices);
   const parameters = loadParameterTable(flags.parameters);
   // The study directory must be writable before any paid call is made.
@@ -220,15 +200,7 @@ async function runAblate(flags: AblateFlags, io: CliIo): Promise<number> {
         },
         prices,
         parameters,
-        data: {
-          ...(flags.data !== undefined && benchmark === "alpaca-eval"
-            ? { alpacaEvalSet: flags.data }
-            : {}),
-          ...(flags.data !== undefined && benchmark === "mt-bench"
-            ? { mtBenchQuestions: flags.data }
-            : {}),
-          ...(flask ? { flask } : {}),
-        },
+        data,
         ...(maxInstances !== undefined ? { maxInstances } : {}),
         ...(concurrency !== undefined ? { concurrency } : {}),
         signal: controller.signal,

@@ -1,18 +1,7 @@
 import { setMaxListeners } from "node:events";
-import { HumanMessage } from "@langchain/core/messages";
 import type { Command } from "commander";
 import { parseMoaConfig, type ResolvedMoaConfig } from "../config/moa-config.js";
-import { readAlpacaEvalAnnotations } from "../eval/alpaca-eval/annotations.js";
-import { generateAlpacaEval } from "../eval/alpaca-eval/generate.js";
-import { judgeAlpacaEval } from "../eval/alpaca-eval/judge.js";
-import { loadLengthControlledData } from "../eval/alpaca-eval/length-controlled-data.js";
-import { reportAlpacaEval } from "../eval/alpaca-eval/report.js";
-import { generateFlask } from "../eval/flask/generate.js";
-import { judgeFlask } from "../eval/flask/judge.js";
-import { reportFlaskFile } from "../eval/flask/report.js";
-import { generateMtBench } from "../eval/mt-bench/generate.js";
-import { judgeMtBench } from "../eval/mt-bench/judge.js";
-import { reportMtBenchFile } from "../eval/mt-bench/report.js";
+import { BENCHMARKS, type BenchmarkName } from "../eval/benchmarks/registry.js";
 import type { StageOptions, StageSummary } from "../eval/stages/run-stage.js";
 import { modelName, type ProviderEnvironment } from "../models/index.js";
 import {
@@ -23,32 +12,27 @@ import {
 import { EXIT } from "./cli-error.js";
 import { withFlagNames } from "./flag-errors.js";
 import type { CliIo } from "./cli-io.js";
-import { loadJudge, judgeCostOf, OFFICIAL_JUDGES } from "./eval-judges.js";
+import { JUDGE_FLAG_HELP, loadJudge, judgeCostOf, OFFICIAL_JUDGES } from "./eval-judges.js";
 import { createMoaRunner } from "./eval-moa-runner.js";
 import { createServerMoaRunner } from "./eval-server-runner.js";
 import {
   benchmarkOption,
-  flaskSideFile,
   integerFlag,
   judgeCachePath,
+  readableBenchmarkData,
+  requireData,
   requireReadableFile,
   requireWritableOut,
   usageError,
-  type Benchmark,
 } from "./eval-options.js";
 import { createProgressReporter } from "./eval-progress.js";
-import {
-  formatAlpacaEvalReport,
-  formatFlaskReport,
-  formatMtBenchReport,
-} from "./eval-report-format.js";
 import { simulatedJudgeBehaviour } from "./eval-simulated-judges.js";
 import { addModelOptions, flagsToConfig, type ModelFlags } from "./model-options.js";
 import { loadPriceTable } from "./price-file.js";
 import { simulatedEnvironment } from "./simulated-environment.js";
 
 interface StageFlags {
-  benchmark: Benchmark;
+  benchmark: BenchmarkName;
   prices?: string;
   out: string;
   data?: string;
@@ -73,7 +57,7 @@ interface JudgeFlags extends StageFlags {
 }
 
 interface ReportFlags {
-  benchmark: Benchmark;
+  benchmark: BenchmarkName;
   judgments?: string;
   annotations?: string;
   data?: string;
@@ -83,10 +67,6 @@ interface ReportFlags {
 
 const PRICES_HELP =
   "JSON price rows overriding the built-in list prices of the running cost (as in `moa run`)";
-
-const FLASK_DATA_HINT =
-  "FLASK is not vendored (its repository has no license): pass --data PATH to flask_evaluation.jsonl " +
-  "(github.com/kaistAI/FLASK, evaluation_set/).";
 
 /**
  * Registers `moa eval generate | judge | report`: AlpacaEval 2.0, MT-Bench and FLASK in three
@@ -148,12 +128,7 @@ export function registerEvalCommand(program: Command, io: CliIo): void {
       "--out <file>",
       "judgments file to write (AlpacaEval annotations.json, FastChat / FLASK JSONL)",
     )
-    .option(
-      "--judge <model>",
-      `judge "provider:model" (default: ${Object.entries(OFFICIAL_JUDGES)
-        .map(([benchmark, spec]) => `${benchmark} ${spec}`)
-        .join(", ")})`,
-    )
+    .option("--judge <model>", JUDGE_FLAG_HELP)
     .option("--data <path>", "benchmark instances (default: vendored; required for FLASK)")
     .option("--skills <file>", "FLASK skillset_description.json (default: next to --data)")
     .option("--judge-prompt <file>", "FLASK judge_prompt.jsonl (default: next to --data)")
@@ -188,19 +163,18 @@ export function registerEvalCommand(program: Command, io: CliIo): void {
 }
 
 async function runGenerate(flags: GenerateFlags, io: CliIo): Promise<number> {
-  const benchmark = flags.benchmark;
-  if (benchmark === "flask" && flags.data === undefined)
-    throw usageError(`--data is required for FLASK. ${FLASK_DATA_HINT}`);
+  const benchmark = BENCHMARKS[flags.benchmark];
+  requireData(benchmark, flags);
   parseStageOptions(flags);
   const config = parseMoaConfig(flagsToConfig(flags), "moa eval generate options");
   const prices = loadPriceTable(flags.prices);
-  if (flags.data !== undefined) await requireReadableFile(flags.data, "--data");
+  const { data } = await readableBenchmarkData(benchmark, { data: flags.data }, { judge: false });
   await requireWritableOut(flags.out);
   const generator = flags.generator ?? defaultGeneratorName(config, flags.simulate === true, flags);
-  if (benchmark === "mt-bench" && flags.temperature !== undefined && !flags.json) {
-    io.stderr(
-      `Note: --temperature ${config.temperature} replaces FastChat's per-category MT-Bench temperatures.\n`,
-    );
+  // `--temperature` replaces the benchmark's own temperatures (MT-Bench's per-category ones).
+  const fixedTemperature = flags.temperature !== undefined ? config.temperature : undefined;
+  if (benchmark.temperatureNote && fixedTemperature !== undefined && !flags.json) {
+    io.stderr(`Note: --temperature ${fixedTemperature} ${benchmark.temperatureNote}.\n`);
   }
   // Every proposer branch of every concurrent instance listens to the run's abort signal.
   setMaxListeners(256);
@@ -219,135 +193,79 @@ async function runGenerate(flags: GenerateFlags, io: CliIo): Promise<number> {
             ...(io.env.LANGGRAPH_API_KEY ? { apiKey: io.env.LANGGRAPH_API_KEY } : {}),
           })
         : createMoaRunner(config, env, prices);
-      return runStageCommand(
-        flags,
-        io,
-        { "--data": flags.data, "--out": flags.out },
-        async (options) => {
-          switch (benchmark) {
-            case "alpaca-eval":
-              return generateAlpacaEval({
-                ...options,
-                generator,
-                out: flags.out,
-                ...(flags.data !== undefined ? { evalSet: flags.data } : {}),
-                generate: ({ instruction }, { signal }) =>
-                  runner.answer([new HumanMessage(instruction)], { signal }),
-              });
-            case "mt-bench": {
-              const fixedTemperature =
-                flags.temperature !== undefined ? config.temperature : undefined;
-              return generateMtBench({
-                ...options,
-                modelId: generator,
-                out: flags.out,
-                ...(flags.data !== undefined ? { questions: flags.data } : {}),
-                // One MoA run per turn; turn 2's history holds the aggregated turn-1 answer.
-                generate: ({ messages, temperature, signal }) =>
-                  runner.answer(messages, { signal, temperature: fixedTemperature ?? temperature }),
-              });
-            }
-            case "flask":
-              return generateFlask({
-                ...options,
-                instances: flags.data as string,
-                out: flags.out,
-                generate: ({ instruction }, { signal }) =>
-                  runner.answer([new HumanMessage(instruction)], { signal }),
-              });
-          }
-        },
+      return runStageCommand(flags, io, { "--data": flags.data, "--out": flags.out }, (options) =>
+        benchmark.generate({
+          ...options,
+          data,
+          out: flags.out,
+          generator,
+          answer: (messages, { signal, temperature }) => {
+            const runTemperature = fixedTemperature ?? temperature;
+            return runner.answer(messages, {
+              ...(signal ? { signal } : {}),
+              ...(runTemperature !== undefined ? { temperature: runTemperature } : {}),
+            });
+          },
+        }),
       );
     },
   );
 }
 
 async function runJudge(flags: JudgeFlags, io: CliIo): Promise<number> {
-  const benchmark = flags.benchmark;
-  if (benchmark === "flask" && flags.data === undefined)
-    throw usageError(`--data is required for FLASK. ${FLASK_DATA_HINT}`);
+  const benchmark = BENCHMARKS[flags.benchmark];
+  requireData(benchmark, flags);
   parseStageOptions(flags);
   await requireReadableFile(flags.answers, "--answers");
-  if (flags.data !== undefined) await requireReadableFile(flags.data, "--data");
+  const { data, sideFiles } = await readableBenchmarkData(
+    benchmark,
+    { data: flags.data, skills: flags.skills, judgePrompt: flags.judgePrompt },
+    { judge: true },
+  );
   await requireWritableOut(flags.out);
-  const skills =
-    flags.data === undefined
-      ? undefined
-      : flaskSideFile(flags.skills, flags.data, "skillset_description.json");
-  const judgePrompt =
-    flags.data === undefined
-      ? undefined
-      : flaskSideFile(flags.judgePrompt, flags.data, "judge_prompt.jsonl");
-  if (benchmark === "flask") {
-    await requireReadableFile(skills as string, "--skills");
-    await requireReadableFile(judgePrompt as string, "--judge-prompt");
-  }
-  const spec = flags.judge ?? OFFICIAL_JUDGES[benchmark];
+  const spec = flags.judge ?? OFFICIAL_JUDGES[flags.benchmark];
   const cache = judgeCachePath(flags.cache, flags.out);
   const prices = loadPriceTable(flags.prices);
   const simulation = flags.simulate
-    ? { defaultModel: simulatedJudgeBehaviour(benchmark) }
+    ? { defaultModel: simulatedJudgeBehaviour(flags.benchmark) }
     : undefined;
   return withSimulator(simulation, flags, io, "judgments", async (env) => {
-    const judge = loadJudge(benchmark, spec, env);
+    const judge = loadJudge(flags.benchmark, spec, env);
     const costOf = judgeCostOf(spec, prices);
     const files = {
       "--answers": flags.answers,
       "--data": flags.data,
       "--out": flags.out,
       "--cache": cache || undefined,
-      "--skills": skills,
-      "--judge-prompt": judgePrompt,
+      "--skills": sideFiles?.skills,
+      "--judge-prompt": sideFiles?.judgePrompt,
     };
-    return runStageCommand(flags, io, files, async (stageOptions) => {
-      const options: StageOptions = { ...stageOptions, costOf };
-      switch (benchmark) {
-        case "alpaca-eval":
-          return judgeAlpacaEval({
-            ...options,
-            outputs: flags.answers,
-            judge,
-            out: flags.out,
-            cache,
-            ...(flags.data !== undefined ? { reference: flags.data } : {}),
-          });
-        case "mt-bench":
-          return judgeMtBench({
-            ...options,
-            answers: flags.answers,
-            judge,
-            out: flags.out,
-            cache,
-            // Synthetic judgments say so in the judge column of the file.
-            ...(flags.simulate ? { judgeName: `${modelName(judge)} (simulated)` } : {}),
-            ...(flags.data !== undefined ? { questions: flags.data } : {}),
-          });
-        case "flask":
-          return judgeFlask({
-            ...options,
-            answers: flags.answers,
-            instances: flags.data as string,
-            skills: skills as string,
-            prompt: judgePrompt as string,
-            judge,
-            out: flags.out,
-            cache,
-          });
-      }
-    });
+    return runStageCommand(flags, io, files, (options) =>
+      benchmark.judge({
+        ...options,
+        costOf,
+        data,
+        answers: flags.answers,
+        judge,
+        out: flags.out,
+        cache,
+        // Synthetic judgments say so in the judge column of the file.
+        ...(flags.simulate ? { judgeName: `${modelName(judge)} (simulated)` } : {}),
+      }),
+    );
   });
 }
 
 async function runReport(flags: ReportFlags, io: CliIo): Promise<number> {
-  const benchmark = flags.benchmark;
-  if (flags.annotations !== undefined && benchmark !== "alpaca-eval") {
+  const benchmark = BENCHMARKS[flags.benchmark];
+  if (flags.annotations !== undefined && !benchmark.readsUpstreamJudgments) {
     throw usageError(
       "--annotations is for AlpacaEval annotations.json files; use --judgments for MT-Bench and FLASK.",
     );
   }
   if ((flags.judgments === undefined) === (flags.annotations === undefined)) {
     throw usageError(
-      benchmark === "alpaca-eval"
+      benchmark.readsUpstreamJudgments
         ? "pass exactly one of --judgments FILE (from `moa eval judge`) or --annotations FILE (an official annotations.json)."
         : "--judgments FILE is required (the file `moa eval judge` wrote).",
     );
@@ -358,40 +276,19 @@ async function runReport(flags: ReportFlags, io: CliIo): Promise<number> {
   const files = { [flag]: path, "--data": flags.data };
   const output = await withFlagNames(
     { ...PARAMETER_FLAGS, annotations: flag, judgments: flag },
-    async () => {
-      switch (benchmark) {
-        case "alpaca-eval": {
-          const [annotations, data] = await Promise.all([
-            readAlpacaEvalAnnotations(path),
-            loadLengthControlledData(),
-          ]);
-          const report = reportAlpacaEval(annotations, data);
-          const first = annotations[0];
-          const title = first
-            ? `AlpacaEval 2.0 — ${first.generator_2} vs ${first.generator_1}`
-            : undefined;
-          return {
-            report,
-            text: () =>
-              formatAlpacaEvalReport(report, { color: io.color, ...(title ? { title } : {}) }),
-          };
-        }
-        case "mt-bench": {
-          const report = await reportMtBenchFile(path, {
-            ...(flags.data !== undefined ? { questions: flags.data } : {}),
-            ...(flags.model !== undefined ? { model: flags.model } : {}),
-          });
-          return { report, text: () => formatMtBenchReport(report, { color: io.color }) };
-        }
-        case "flask": {
-          const report = await reportFlaskFile(path);
-          return { report, text: () => formatFlaskReport(report, { color: io.color }) };
-        }
-      }
-    },
+    () =>
+      benchmark.report({
+        judgments: path,
+        data: benchmark.data({ data: flags.data }),
+        ...(flags.model !== undefined ? { model: flags.model } : {}),
+      }),
     files,
   );
-  io.stdout(flags.json ? `${JSON.stringify(output.report, null, 2)}\n` : `${output.text()}\n`);
+  io.stdout(
+    flags.json
+      ? `${JSON.stringify(output.report, null, 2)}\n`
+      : `${output.text({ color: io.color })}\n`,
+  );
   return EXIT.ok;
 }
 

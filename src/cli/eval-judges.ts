@@ -1,19 +1,21 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { ALPACA_EVAL_JUDGE_SETTINGS } from "../eval/alpaca-eval/judge.js";
-import { FLASK_JUDGE_SETTINGS } from "../eval/flask/judge-prompt.js";
-import { MT_BENCH_JUDGE_SETTINGS } from "../eval/mt-bench/judge-prompts.js";
+import { BENCHMARK_NAMES, BENCHMARKS, type BenchmarkName } from "../eval/benchmarks/registry.js";
 import type { Usage } from "../state/index.js";
 import { type ProviderEnvironment } from "../models/index.js";
 import { loadChatModel } from "../load-chat-model.js";
 import { DEFAULT_PRICES, findPrice, priceTokens, type PriceRow } from "../models/price-table.js";
-import type { Benchmark } from "./eval-options.js";
 
 /** The judges the papers used, as "provider:model" strings (the default of `--judge`). */
-export const OFFICIAL_JUDGES: Readonly<Record<Benchmark, string>> = Object.freeze({
-  "alpaca-eval": `openai:${ALPACA_EVAL_JUDGE_SETTINGS.model}`,
-  "mt-bench": `openai:${MT_BENCH_JUDGE_SETTINGS.model}`,
-  flask: `openai:${FLASK_JUDGE_SETTINGS.model}`,
-});
+export const OFFICIAL_JUDGES: Readonly<Record<BenchmarkName, string>> = Object.freeze(
+  Object.fromEntries(
+    BENCHMARK_NAMES.map((name) => [name, BENCHMARKS[name].judgeSettings.officialJudge]),
+  ) as Record<BenchmarkName, string>,
+);
+
+/** Help of `--judge` (in `moa eval judge` and `moa ablate`), naming each benchmark's default. */
+export const JUDGE_FLAG_HELP = `judge "provider:model" (default: ${Object.entries(OFFICIAL_JUDGES)
+  .map(([benchmark, spec]) => `${benchmark} ${spec}`)
+  .join(", ")})`;
 
 /**
  * Builds the judge of a benchmark from a "provider:model" string with the official sampling
@@ -22,33 +24,17 @@ export const OFFICIAL_JUDGES: Readonly<Record<Benchmark, string>> = Object.freez
  * endpoint works through the provider's base-URL variable.
  */
 export function loadJudge(
-  benchmark: Benchmark,
+  benchmark: BenchmarkName,
   spec: string,
   env: ProviderEnvironment,
 ): BaseChatModel {
-  switch (benchmark) {
-    case "alpaca-eval": {
-      const { temperature, maxTokens, logprobs, topLogprobs } = ALPACA_EVAL_JUDGE_SETTINGS;
-      return loadChatModel(spec, {
-        env,
-        temperature,
-        maxTokens,
-        openAIFields: { logprobs, topLogprobs },
-      });
-    }
-    case "mt-bench":
-      return loadChatModel(spec, {
-        env,
-        temperature: MT_BENCH_JUDGE_SETTINGS.temperature,
-        maxTokens: MT_BENCH_JUDGE_SETTINGS.maxTokens,
-      });
-    case "flask":
-      return loadChatModel(spec, {
-        env,
-        temperature: FLASK_JUDGE_SETTINGS.temperature,
-        maxTokens: FLASK_JUDGE_SETTINGS.maxTokens,
-      });
-  }
+  const { temperature, maxTokens, openAIFields } = BENCHMARKS[benchmark].judgeSettings;
+  return loadChatModel(spec, {
+    env,
+    temperature,
+    maxTokens,
+    ...(openAIFields ? { openAIFields } : {}),
+  });
 }
 
 /** Prices a judge's usage at list prices; 0 when the model has no known price. */

@@ -2,20 +2,16 @@ import { constants } from "node:fs";
 import { access, mkdir, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Option } from "commander";
+import type { Benchmark, BenchmarkData, BenchmarkPaths } from "../eval/benchmarks/benchmark.js";
+import { BENCHMARK_NAMES, type BenchmarkName } from "../eval/benchmarks/registry.js";
 import { CliError, EXIT } from "./cli-error.js";
-
-/** The benchmarks `moa eval` knows, as spelled on the command line. */
-export const BENCHMARKS = ["alpaca-eval", "mt-bench", "flask"] as const;
-
-/** One of {@link BENCHMARKS}. */
-export type Benchmark = (typeof BENCHMARKS)[number];
 
 /**
  * `--benchmark` with its choices (commander reports a wrong one as a usage error): required, or
  * defaulting to `fallback` (shown in the help) when one is given.
  */
-export function benchmarkOption(fallback?: Benchmark): Option {
-  const option = new Option("--benchmark <name>", "the benchmark").choices(BENCHMARKS);
+export function benchmarkOption(fallback?: BenchmarkName): Option {
+  const option = new Option("--benchmark <name>", "the benchmark").choices(BENCHMARK_NAMES);
   return fallback === undefined ? option.makeOptionMandatory() : option.default(fallback);
 }
 
@@ -83,13 +79,30 @@ export function judgeCachePath(cache: string | boolean | undefined, out: string)
   return join(dirname(out), "judge-cache.jsonl");
 }
 
-/** The FLASK side files the judge needs, looked up next to `--data` unless given. */
-export function flaskSideFile(
-  explicit: string | undefined,
-  data: string,
-  name: "skillset_description.json" | "judge_prompt.jsonl",
-): string {
-  return explicit ?? join(dirname(data), name);
+/** `--data` for a benchmark that is not vendored, checked before any work. */
+export function requireData(benchmark: Benchmark, flags: { data?: string }): void {
+  if (benchmark.dataRequired && flags.data === undefined) {
+    throw usageError(`--data is required for ${benchmark.title}. ${benchmark.dataRequired}`);
+  }
+}
+
+/**
+ * The benchmark's data from `--data` (and FLASK's `--skills` / `--judge-prompt`, next to it
+ * unless given), every file checked readable before any work.
+ */
+export async function readableBenchmarkData(
+  benchmark: Benchmark,
+  paths: BenchmarkPaths,
+  options: { judge: boolean },
+): Promise<{ data: BenchmarkData; sideFiles?: { skills: string; judgePrompt: string } }> {
+  if (paths.data !== undefined) await requireReadableFile(paths.data, "--data");
+  const data = benchmark.data(paths);
+  const sideFiles = options.judge ? benchmark.judgeSideFiles?.(data) : undefined;
+  if (sideFiles) {
+    await requireReadableFile(sideFiles.skills, "--skills");
+    await requireReadableFile(sideFiles.judgePrompt, "--judge-prompt");
+  }
+  return { data, ...(sideFiles ? { sideFiles } : {}) };
 }
 
 /** A usage error (exit 2): what is wrong and how to fix it. */

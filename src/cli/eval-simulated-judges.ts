@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { ModelBehaviour, SimulatorRequestInfo } from "../testing/simulator/index.js";
-import type { Benchmark } from "./eval-options.js";
+import type { BenchmarkName } from "../eval/benchmarks/registry.js";
 
 /** Every simulated judge reply starts with this, so synthetic judgments are never mistaken for real ones. */
 export const SIMULATED_JUDGE_LABEL = "[simulated judge: synthetic, not a real evaluation]";
@@ -16,7 +16,7 @@ export const SIMULATED_JUDGE_LABEL = "[simulated judge: synthetic, not a real ev
  * - FLASK: a short review ending in a Python dict with a 1–5 score for each skill the prompt's
  *   rubric names.
  */
-export function simulatedJudgeBehaviour(benchmark: Benchmark): ModelBehaviour {
+export function simulatedJudgeBehaviour(benchmark: BenchmarkName): ModelBehaviour {
   switch (benchmark) {
     case "alpaca-eval":
       return {

@@ -1,7 +1,7 @@
 import Table from "cli-table3";
-import type { AlpacaEvalReport } from "../eval/alpaca-eval/report.js";
-import { FLASK_SKILLS, type FlaskReport } from "../eval/flask/report.js";
-import type { MtBenchReport } from "../eval/mt-bench/report.js";
+import type { AlpacaEvalReport } from "../alpaca-eval/report.js";
+import { FLASK_SKILLS, type FlaskReport } from "../flask/report.js";
+import type { MtBenchReport } from "../mt-bench/report.js";
 
 // Published figures for side-by-side reading, copied from the MoA paper (Wang et al. 2024,
 // arXiv 2406.04692, Tables 2a/2b) and the AlpacaEval 2.0 leaderboard rows of its runs.

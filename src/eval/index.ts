@@ -136,3 +136,32 @@ export {
   type BatchItemResult,
   type RunBatchOnServerParams,
 } from "../remote/run-batch-on-server.js";
+
+// The benchmark registry (one module per benchmark behind one interface) and the answerer
+// `moa eval` and `moa ablate` share
+export {
+  BENCHMARKS,
+  BENCHMARK_NAMES,
+  getBenchmark,
+  isBenchmarkName,
+  type Benchmark,
+  type BenchmarkAnswer,
+  type BenchmarkData,
+  type BenchmarkGenerateParams,
+  type BenchmarkJudgeParams,
+  type BenchmarkJudgeSettings,
+  type BenchmarkMetric,
+  type BenchmarkName,
+  type BenchmarkReport,
+  type BenchmarkReportParams,
+  type BenchmarkScore,
+  type BenchmarkScoreParams,
+} from "./benchmarks/index.js";
+export {
+  createMoaAnswerer,
+  type Answerer,
+  type AnswerOptions,
+  type CreateMoaAnswererParams,
+  type MoaAnswerer,
+  type MoaRun,
+} from "./answerer.js";

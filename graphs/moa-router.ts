@@ -29,7 +29,6 @@
  * Without `subgraphs: true` the parent's `messages` stream carries the single model's tokens
  * only; MoA's answer still arrives whole in the final state.
  */
-import { setMaxListeners } from "node:events";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { BaseMessage } from "@langchain/core/messages";
 import type { InteropZodObject } from "@langchain/core/utils/types";
@@ -155,9 +154,6 @@ function definedFields(context: unknown): Record<string, unknown> {
   if (context == null || typeof context !== "object") return {};
   return Object.fromEntries(Object.entries(context).filter(([, value]) => value != null));
 }
-
-// Many proposers in parallel share abort signals; raise Node's listener warning threshold once.
-setMaxListeners(256);
 
 /** The deployed router graph; provider base URLs and keys come from the environment. */
 export const graph = createRouterGraph({

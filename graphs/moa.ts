@@ -7,7 +7,6 @@
  * layer, samples, layers, calls per run) are the deployment owner's, set here: a run's context
  * cannot raise them. It imports only the public entry.
  */
-import { setMaxListeners } from "node:events";
 import { z } from "zod";
 import {
   DEFAULT_MOA_LIMITS,
@@ -15,8 +14,6 @@ import {
   loadChatModel,
 } from "../src/index.js";
 
-// Many proposers in parallel share abort signals; raise Node's listener warning threshold once.
-setMaxListeners(256);
 // This graph keeps MoaStateSchema as its state (Studio reads its forms from it), so LangGraph
 // validates each node write with a one-use partial zod schema: zod's JIT
 // compile of each costs ~1.5 ms per MoA run (bench P2); interpreted parsing gives the same result.

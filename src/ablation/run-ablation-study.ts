@@ -12,9 +12,14 @@ import { isChatModel } from "../models/model-name.js";
 import { DEFAULT_PRICES, findPrice, type PriceRow } from "../models/price-table.js";
 import type { Benchmark } from "../eval/benchmarks/benchmark.js";
 import { getBenchmark, type BenchmarkName } from "../eval/benchmarks/registry.js";
-import { variantStages, type BenchmarkData, type VariantStageContext } from "./benchmark-stages.js";
+import {
+  variantStages,
+  type BenchmarkData,
+  type BenchmarkStages,
+  type VariantStageContext,
+} from "./benchmark-stages.js";
 import { summarizeVariantBudget, type RunBudgetAnalysis } from "./budget-analysis.js";
-import { CallCache } from "./call-cache.js";
+import { CallCache, type CallCacheStats } from "./call-cache.js";
 import { DEFAULT_PARAMETERS, findParameters, type ParameterRow } from "./model-parameters.js";
 import { findPaperFigure } from "./paper-figures.js";
 import { formatResultsCsv, formatResultsMarkdown } from "./results-table.js";
@@ -28,7 +33,7 @@ import type {
   PlotFiles,
   VariantResult,
 } from "./study-result.js";
-import { createVariantRunner, type VariantSettings } from "./variant-runner.js";
+import { createVariantRunner, type VariantRunner, type VariantSettings } from "./variant-runner.js";
 
 /** Parameters of {@link runAblationStudy}. */
 export interface RunAblationStudyParams extends StudyOptions {
@@ -116,6 +121,52 @@ export async function runAblationStudy(
   params: RunAblationStudyParams,
 ): Promise<AblationStudyResult> {
   const started = performance.now();
+  const study = await prepareStudy(params);
+  const judgeTotals: JudgeTotals = {
+    cacheHits: 0,
+    usage: { inputTokens: 0, outputTokens: 0 },
+    costUsd: 0,
+  };
+  const results: VariantResult[] = [];
+  for (const index of study.variants.keys()) {
+    results.push(await runVariant(study, index, judgeTotals));
+  }
+  const result = aggregateStudy(study, results, judgeTotals);
+  await plotStudy(study, result);
+  result.wallTimeMs = performance.now() - started;
+  await writeStudyFiles(result);
+  return result;
+}
+
+/** Everything a study's variants share, set up (and checked) before any call. */
+interface PreparedStudy {
+  params: RunAblationStudyParams;
+  stages: BenchmarkStages;
+  variants: AblationVariant[];
+  settings: VariantSettings;
+  prices: readonly PriceRow[];
+  parameters: readonly ParameterRow[];
+  callCache: CallCache;
+  statsBefore: CallCacheStats;
+  judgeCache: JudgmentCache;
+  judgeCachePath: string;
+  runners: VariantRunner[];
+  directories: string[];
+  runIds: string[];
+}
+
+/** The judge's calls summed over the variants. */
+interface JudgeTotals {
+  cacheHits: number;
+  usage: { inputTokens: number; outputTokens: number };
+  costUsd: number;
+}
+
+/**
+ * Validates the parameters, checks the plotting stack, opens the caches, builds every runner
+ * and claims every variant directory: all that can fail does so before the first call.
+ */
+async function prepareStudy(params: RunAblationStudyParams): Promise<PreparedStudy> {
   const benchmark = getBenchmark(params.benchmark);
   checkParams(params, benchmark);
   // The study ends with two plots: without the optional plotting packages, fail before any call.
@@ -165,96 +216,124 @@ export async function runAblationStudy(
     await claimDirectory(directories[index]!, variant, params, settings);
   }
   const runIds = await stages.runIds(params.data ?? {}, params.maxInstances);
+  return {
+    params,
+    stages,
+    variants,
+    settings,
+    prices,
+    parameters,
+    callCache,
+    statsBefore,
+    judgeCache,
+    judgeCachePath,
+    runners,
+    directories,
+    runIds,
+  };
+}
 
-  const results: VariantResult[] = [];
-  let judgeCacheHits = 0;
-  const judgeUsage = { inputTokens: 0, outputTokens: 0 };
-  let judgeCostUsd = 0;
-  for (const [index, variant] of variants.entries()) {
-    params.onEvent?.({ type: "variant-start", index, total: variants.length, variant });
-    const directory = directories[index]!;
-    const runsPath = join(directory, "runs.jsonl");
-    const runs = new Map<string, RunBudgetAnalysis>();
-    for (const line of await readJsonl<{ id: string; budget: RunBudgetAnalysis }>(runsPath, {
-      allowMissing: true,
-      tolerateTruncatedTail: true,
-    })) {
-      runs.set(line.id, line.budget);
-    }
-    const context: VariantStageContext = {
-      runner: runners[index]!,
-      directory,
-      generator: `ablation-${params.study}-${variant.id}${params.simulated ? "-simulated" : ""}`,
-      judge: params.judge,
-      ...(params.judgeName ? { judgeName: params.judgeName } : {}),
-      judgeCache,
-      data: params.data ?? {},
-      stage: {
-        ...(params.maxInstances !== undefined ? { maxInstances: params.maxInstances } : {}),
-        ...(params.concurrency !== undefined ? { concurrency: params.concurrency } : {}),
-        ...(params.signal ? { signal: params.signal } : {}),
-        onProgress: (progress) => params.onEvent?.({ type: "stage-progress", variant, progress }),
-      },
-      ...(params.judgeCostOf ? { judgeCostOf: params.judgeCostOf } : {}),
-      recordRun: async (id, budget) => {
-        runs.set(id, budget);
-        await appendJsonl(runsPath, [{ id, budget }]);
-      },
-    };
-    const generationStarted = performance.now();
-    const generation = await stages.generate(context);
-    const generationWallTimeMs = performance.now() - generationStarted;
-    const judgeStarted = performance.now();
-    const judgment = await stages.judge(context);
-    const judgeWallTimeMs = performance.now() - judgeStarted;
-    judgeCacheHits += judgment.cached;
-    judgeUsage.inputTokens += judgment.usage.inputTokens;
-    judgeUsage.outputTokens += judgment.usage.outputTokens;
-    judgeCostUsd += judgment.costUsd;
-    const score = hasRecords(judgment) ? await stages.score(context) : undefined;
-    const budgets = runIds.flatMap((id) => {
-      const budget = runs.get(id);
-      return budget ? [budget] : [];
-    });
-    const paper = findPaperFigure(params.benchmark, variant.config);
-    const result: VariantResult = {
-      variant,
-      ...(score ? { score } : {}),
-      ...(paper ? { paper } : {}),
-      budget: summarizeVariantBudget(budgets),
-      missingRuns: runIds.length - budgets.length,
-      generationWallTimeMs,
-      judgeWallTimeMs,
-      failures: generation.failures.length + judgment.failures.length,
-      files: {
-        directory,
-        answers: stages.answersPath(directory),
-        judgments: stages.judgmentsPath(directory),
-        runs: runsPath,
-      },
-    };
-    results.push(result);
-    params.onEvent?.({ type: "variant-end", index, total: variants.length, result });
+/** Generates, judges and scores one variant (resuming its directory); adds to `judgeTotals`. */
+async function runVariant(
+  study: PreparedStudy,
+  index: number,
+  judgeTotals: JudgeTotals,
+): Promise<VariantResult> {
+  const { params, stages, variants, runIds } = study;
+  const variant = variants[index]!;
+  params.onEvent?.({ type: "variant-start", index, total: variants.length, variant });
+  const directory = study.directories[index]!;
+  const runsPath = join(directory, "runs.jsonl");
+  const runs = new Map<string, RunBudgetAnalysis>();
+  for (const line of await readJsonl<{ id: string; budget: RunBudgetAnalysis }>(runsPath, {
+    allowMissing: true,
+    tolerateTruncatedTail: true,
+  })) {
+    runs.set(line.id, line.budget);
   }
+  const context: VariantStageContext = {
+    runner: study.runners[index]!,
+    directory,
+    generator: `ablation-${params.study}-${variant.id}${params.simulated ? "-simulated" : ""}`,
+    judge: params.judge,
+    ...(params.judgeName ? { judgeName: params.judgeName } : {}),
+    judgeCache: study.judgeCache,
+    data: params.data ?? {},
+    stage: {
+      ...(params.maxInstances !== undefined ? { maxInstances: params.maxInstances } : {}),
+      ...(params.concurrency !== undefined ? { concurrency: params.concurrency } : {}),
+      ...(params.signal ? { signal: params.signal } : {}),
+      onProgress: (progress) => params.onEvent?.({ type: "stage-progress", variant, progress }),
+    },
+    ...(params.judgeCostOf ? { judgeCostOf: params.judgeCostOf } : {}),
+    recordRun: async (id, budget) => {
+      runs.set(id, budget);
+      await appendJsonl(runsPath, [{ id, budget }]);
+    },
+  };
+  const generationStarted = performance.now();
+  const generation = await stages.generate(context);
+  const generationWallTimeMs = performance.now() - generationStarted;
+  const judgeStarted = performance.now();
+  const judgment = await stages.judge(context);
+  const judgeWallTimeMs = performance.now() - judgeStarted;
+  judgeTotals.cacheHits += judgment.cached;
+  judgeTotals.usage.inputTokens += judgment.usage.inputTokens;
+  judgeTotals.usage.outputTokens += judgment.usage.outputTokens;
+  judgeTotals.costUsd += judgment.costUsd;
+  const score = hasRecords(judgment) ? await stages.score(context) : undefined;
+  const budgets = runIds.flatMap((id) => {
+    const budget = runs.get(id);
+    return budget ? [budget] : [];
+  });
+  const paper = findPaperFigure(params.benchmark, variant.config);
+  const result: VariantResult = {
+    variant,
+    ...(score ? { score } : {}),
+    ...(paper ? { paper } : {}),
+    budget: summarizeVariantBudget(budgets),
+    missingRuns: runIds.length - budgets.length,
+    generationWallTimeMs,
+    judgeWallTimeMs,
+    failures: generation.failures.length + judgment.failures.length,
+    files: {
+      directory,
+      answers: stages.answersPath(directory),
+      judgments: stages.judgmentsPath(directory),
+      runs: runsPath,
+    },
+  };
+  params.onEvent?.({ type: "variant-end", index, total: variants.length, result });
+  return result;
+}
 
+/** The study's result: the variants with the cache, sharing, comparisons and judge totals. */
+function aggregateStudy(
+  study: PreparedStudy,
+  results: VariantResult[],
+  judgeTotals: JudgeTotals,
+): AblationStudyResult {
+  const { params, callCache, statsBefore } = study;
   const after = callCache.stats;
   const calls = after.calls - statsBefore.calls;
   const hits = after.hits - statsBefore.hits;
   const models = new Set(
-    variants.flatMap((variant) => [...variant.config.proposers, variant.config.aggregator]),
+    study.variants.flatMap((variant) => [...variant.config.proposers, variant.config.aggregator]),
   );
   const usedPrices = uniqueRows(
-    [...models, params.judgeSpec].map((model) => findPrice(model, prices)),
+    [...models, params.judgeSpec].map((model) => findPrice(model, study.prices)),
   );
-  const usedParameters = uniqueRows([...models].map((model) => findParameters(model, parameters)));
-  const result: AblationStudyResult = {
+  const usedParameters = uniqueRows(
+    [...models].map((model) => findParameters(model, study.parameters)),
+  );
+  return {
     study: params.study,
     benchmark: params.benchmark,
-    metric: stages.metric,
+    metric: study.stages.metric,
     simulated: params.simulated === true,
     judge: params.judgeSpec,
     ...(params.maxInstances !== undefined ? { maxInstances: params.maxInstances } : {}),
-    settings,
+    settings: study.settings,
     variants: results,
     cache: {
       calls,
@@ -264,10 +343,10 @@ export async function runAblationStudy(
       entries: after.entries,
     },
     sharing: sharingOf(results),
-    ...comparisonsOf(results, stages.metric.instanceScore),
-    judgeCacheHits,
-    judgeUsage,
-    judgeCostUsd,
+    ...comparisonsOf(results, study.stages.metric.instanceScore),
+    judgeCacheHits: judgeTotals.cacheHits,
+    judgeUsage: judgeTotals.usage,
+    judgeCostUsd: judgeTotals.costUsd,
     prices: usedPrices,
     parameters: usedParameters,
     files: {
@@ -276,10 +355,16 @@ export async function runAblationStudy(
       csv: join(params.out, "results.csv"),
       json: join(params.out, "study.json"),
       ...(callCache.path ? { callCache: callCache.path } : {}),
-      judgeCache: judgeCachePath,
+      judgeCache: study.judgeCachePath,
     },
     wallTimeMs: 0,
   };
+}
+
+/** Writes the score-vs-cost and score-vs-TFLOPs plots and records their files in `result`. */
+async function plotStudy(study: PreparedStudy, result: AblationStudyResult): Promise<void> {
+  const { params, stages } = study;
+  const results = result.variants;
   const subtitle = [
     `${params.benchmark}, ${params.maxInstances ?? "all"} instances per variant, judge ${params.judgeSpec}; Pareto front dashed`,
     ...(params.simulated ? ["SIMULATED: synthetic numbers from the loopback simulator"] : []),
@@ -300,11 +385,13 @@ export async function runAblationStudy(
   });
   if (costPlot) result.files.costPlot = costPlot;
   if (tflopsPlot) result.files.tflopsPlot = tflopsPlot;
-  result.wallTimeMs = performance.now() - started;
+}
+
+/** Writes `results.md`, `results.csv` and `study.json`. */
+async function writeStudyFiles(result: AblationStudyResult): Promise<void> {
   await writeFileAtomic(result.files.markdown, formatResultsMarkdown(result));
   await writeFileAtomic(result.files.csv, formatResultsCsv(result));
   await writeFileAtomic(result.files.json, `${JSON.stringify(result, null, 2)}\n`);
-  return result;
 }
 
 function checkParams(params: RunAblationStudyParams, benchmark: Benchmark): void {

@@ -1,8 +1,7 @@
-import { setMaxListeners } from "node:events";
 import { join, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { findPrice, priceTokens } from "../models/price-table.js";
-import { modelName, type ProviderEnvironment } from "../models/index.js";
+import { modelName } from "../models/index.js";
 import { loadChatModel } from "../load-chat-model.js";
 import { runAblationStudy } from "../ablation/run-ablation-study.js";
 import { simulatedStudyBehaviour } from "../testing/simulated-study.js";
@@ -11,12 +10,12 @@ import type { AblationStudyEvent, AblationStudyResult } from "../ablation/study-
 import { describeConfig } from "../ablation/results-table.js";
 import { BENCHMARKS, type BenchmarkName } from "../eval/benchmarks/registry.js";
 import { PAPER_PROPOSERS } from "../presets/presets.js";
-import { startSimulator, type Simulator } from "../testing/simulator/index.js";
 import { loadParameterTable, PARAMETER_FILE_HELP } from "./ablate-parameter-file.js";
 import { formatStudySummary } from "./ablate-summary.js";
 import { CliError, EXIT } from "./cli-error.js";
 import { withFlagNames } from "./flag-errors.js";
 import type { CliIo } from "./cli-io.js";
+import { withCliRuntime } from "./cli-runtime.js";
 import { JUDGE_FLAG_HELP, loadJudge, OFFICIAL_JUDGES } from "./eval-judges.js";
 import {
   benchmarkOption,
@@ -27,7 +26,6 @@ import {
 } from "./eval-options.js";
 import { createProgressReporter, type ProgressReporter } from "./eval-progress.js";
 import { loadPriceTable, PRICE_FILE_HELP } from "./price-file.js";
-import { simulatedEnvironment } from "./simulated-environment.js";
 
 interface AblateFlags {
   study: StudyName;
@@ -155,10 +153,6 @@ async function runAblate(flags: AblateFlags, io: CliIo): Promise<number> {
   await requireWritableOut(join(flags.out, "results.md"), "--out");
   const judgeSpec = flags.judge ?? OFFICIAL_JUDGES[benchmark];
   const judgePrice = findPrice(judgeSpec, prices);
-  // Every proposer branch of every concurrent instance listens to the run's abort signal.
-  setMaxListeners(256);
-
-  let simulator: Simulator | undefined;
   const controller = new AbortController();
   // Ctrl-C stops the study cleanly: in-flight calls are cancelled, finished work stays on disk.
   const interrupt = () => controller.abort(new Error("interrupted"));
@@ -166,48 +160,44 @@ async function runAblate(flags: AblateFlags, io: CliIo): Promise<number> {
   const progress = studyProgress(io, variants.length);
   let result: AblationStudyResult;
   try {
-    if (flags.simulate) {
-      simulator = await startSimulator({ defaultModel: SIMULATION });
-      io.stderr(
-        `SIMULATED ablation study: every model and the judge are a loopback OpenAI-compatible simulator at ${simulator.url} ` +
-          "(real HTTP client, no API keys). The numbers are synthetic; costs are what these tokens would cost at list prices.\n",
+    const simulation = flags.simulate ? { defaultModel: SIMULATION } : undefined;
+    const banner = (url: string) =>
+      `SIMULATED ablation study: every model and the judge are a loopback OpenAI-compatible simulator at ${url} ` +
+      "(real HTTP client, no API keys). The numbers are synthetic; costs are what these tokens would cost at list prices.\n";
+    result = await withCliRuntime({ simulation, banner }, io, async ({ env }) => {
+      const judge = loadJudge(benchmark, judgeSpec, env);
+      return withFlagNames(PARAMETER_FLAGS, () =>
+        runAblationStudy({
+          study: flags.study,
+          variants,
+          benchmark,
+          out: flags.out,
+          loadModel: (spec, settings) => loadChatModel(spec, { env, ...settings }),
+          judge,
+          judgeSpec,
+          ...(flags.simulate ? { judgeName: `${modelName(judge)} (simulated)` } : {}),
+          ...(judgePrice
+            ? {
+                judgeCostOf: (usage) =>
+                  priceTokens(judgePrice, usage.inputTokens, usage.outputTokens),
+              }
+            : {}),
+          callCache: flags.cache ?? join(flags.out, "call-cache.jsonl"),
+          settings: {
+            ...(temperature !== undefined ? { temperature } : {}),
+            ...(maxTokens !== undefined ? { maxTokens } : {}),
+          },
+          prices,
+          parameters,
+          data,
+          ...(maxInstances !== undefined ? { maxInstances } : {}),
+          ...(concurrency !== undefined ? { concurrency } : {}),
+          signal: controller.signal,
+          onEvent: progress.onEvent,
+          simulated: flags.simulate === true,
+        }),
       );
-    }
-    const env: ProviderEnvironment = simulator
-      ? simulatedEnvironment(simulator.url, io.env)
-      : io.env;
-    const judge = loadJudge(benchmark, judgeSpec, env);
-    result = await withFlagNames(PARAMETER_FLAGS, () =>
-      runAblationStudy({
-        study: flags.study,
-        variants,
-        benchmark,
-        out: flags.out,
-        loadModel: (spec, settings) => loadChatModel(spec, { env, ...settings }),
-        judge,
-        judgeSpec,
-        ...(flags.simulate ? { judgeName: `${modelName(judge)} (simulated)` } : {}),
-        ...(judgePrice
-          ? {
-              judgeCostOf: (usage) =>
-                priceTokens(judgePrice, usage.inputTokens, usage.outputTokens),
-            }
-          : {}),
-        callCache: flags.cache ?? join(flags.out, "call-cache.jsonl"),
-        settings: {
-          ...(temperature !== undefined ? { temperature } : {}),
-          ...(maxTokens !== undefined ? { maxTokens } : {}),
-        },
-        prices,
-        parameters,
-        data,
-        ...(maxInstances !== undefined ? { maxInstances } : {}),
-        ...(concurrency !== undefined ? { concurrency } : {}),
-        signal: controller.signal,
-        onEvent: progress.onEvent,
-        simulated: flags.simulate === true,
-      }),
-    );
+    });
   } catch (error) {
     progress.stop();
     if (controller.signal.aborted) {
@@ -220,7 +210,6 @@ async function runAblate(flags: AblateFlags, io: CliIo): Promise<number> {
   } finally {
     process.off("SIGINT", interrupt);
     progress.stop();
-    await simulator?.close();
   }
   if (flags.json) {
     io.stdout(`${JSON.stringify(result, null, 2)}\n`);

@@ -1,4 +1,3 @@
-import { setMaxListeners } from "node:events";
 import { HumanMessage } from "@langchain/core/messages";
 import type { Command } from "commander";
 import { configToParams } from "../config/config-to-params.js";
@@ -18,6 +17,7 @@ import { DEFAULT_PRICES } from "../models/price-table.js";
 import { CliError, EXIT } from "./cli-error.js";
 import { localThreadsEnvironment, THREADS_HELP } from "./local-threads.js";
 import type { CliIo } from "./cli-io.js";
+import { withCliRuntime } from "./cli-runtime.js";
 import { summarizeRun } from "./run-summary.js";
 import { consumeRunStream, printAnswerAndSummary } from "./stream-run-output.js";
 
@@ -105,17 +105,16 @@ async function runDemo(prompt: string, flags: DemoFlags, io: CliIo): Promise<num
     );
   }
 
-  const env = {
-    ...io.env,
-    [LOCAL_ENVIRONMENT.modelsDirectory]: directory,
-    ...threads,
-  };
   // `local:` models are priced at $0 by the table itself (they run on this machine).
   const prices = DEFAULT_PRICES;
 
-  setMaxListeners(256);
   const started = performance.now();
-  try {
+  return withCliRuntime({ close: disposeLocalModels }, io, async (runtime) => {
+    const env = {
+      ...runtime.env,
+      [LOCAL_ENVIRONMENT.modelsDirectory]: directory,
+      ...threads,
+    };
     const graph = createMixtureOfAgents(
       configToParams(config, (spec, sampling) => loadChatModel(spec, { env, ...sampling }), prices),
     ).compile();
@@ -155,9 +154,7 @@ async function runDemo(prompt: string, flags: DemoFlags, io: CliIo): Promise<num
       io.stdout("(toy weights: the text above is a fixed table's output, not an answer)\n");
     }
     return EXIT.ok;
-  } finally {
-    await disposeLocalModels();
-  }
+  });
 }
 
 /** One paragraph on what the engine did: start, loads, sequences, speeds. */

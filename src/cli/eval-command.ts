@@ -1,17 +1,13 @@
-import { setMaxListeners } from "node:events";
 import type { Command } from "commander";
 import { parseMoaConfig, type ResolvedMoaConfig } from "../config/moa-config.js";
 import { BENCHMARKS, type BenchmarkName } from "../eval/benchmarks/registry.js";
 import type { StageOptions, StageSummary } from "../eval/stages/run-stage.js";
-import { modelName, type ProviderEnvironment } from "../models/index.js";
-import {
-  startSimulator,
-  type Simulator,
-  type SimulatorOptions,
-} from "../testing/simulator/index.js";
+import { modelName } from "../models/index.js";
+import type { SimulatorOptions } from "../testing/simulator/index.js";
 import { EXIT } from "./cli-error.js";
 import { withFlagNames } from "./flag-errors.js";
 import type { CliIo } from "./cli-io.js";
+import { withCliRuntime, type CliRuntimeOptions } from "./cli-runtime.js";
 import { JUDGE_FLAG_HELP, loadJudge, judgeCostOf, OFFICIAL_JUDGES } from "./eval-judges.js";
 import { createMoaRunner } from "./eval-moa-runner.js";
 import { createServerMoaRunner } from "./eval-server-runner.js";
@@ -29,7 +25,6 @@ import { createProgressReporter } from "./eval-progress.js";
 import { simulatedJudgeBehaviour } from "./eval-simulated-judges.js";
 import { addModelOptions, flagsToConfig, type ModelFlags } from "./model-options.js";
 import { loadPriceTable } from "./price-file.js";
-import { simulatedEnvironment } from "./simulated-environment.js";
 
 interface StageFlags {
   benchmark: BenchmarkName;
@@ -176,14 +171,10 @@ async function runGenerate(flags: GenerateFlags, io: CliIo): Promise<number> {
   if (benchmark.temperatureNote && fixedTemperature !== undefined && !flags.json) {
     io.stderr(`Note: --temperature ${fixedTemperature} ${benchmark.temperatureNote}.\n`);
   }
-  // Every proposer branch of every concurrent instance listens to the run's abort signal.
-  setMaxListeners(256);
-  return withSimulator(
-    flags.simulate ? GENERATION_SIMULATION : undefined,
-    flags,
+  return withCliRuntime(
+    simulatedStage(flags.simulate ? GENERATION_SIMULATION : undefined, flags, "answers"),
     io,
-    "answers",
-    async (env) => {
+    async ({ env }) => {
       const runner = flags.server
         ? createServerMoaRunner({
             url: flags.server,
@@ -229,7 +220,7 @@ async function runJudge(flags: JudgeFlags, io: CliIo): Promise<number> {
   const simulation = flags.simulate
     ? { defaultModel: simulatedJudgeBehaviour(flags.benchmark) }
     : undefined;
-  return withSimulator(simulation, flags, io, "judgments", async (env) => {
+  return withCliRuntime(simulatedStage(simulation, flags, "judgments"), io, async ({ env }) => {
     const judge = loadJudge(flags.benchmark, spec, env);
     const costOf = judgeCostOf(spec, prices);
     const files = {
@@ -393,29 +384,19 @@ const PARAMETER_FLAGS: Record<string, string> = {
 };
 
 /**
- * Starts the loopback simulator for `--simulate` (and says the results are synthetic), runs
- * `body` with the provider environment pointing at it, and stops it.
+ * The loopback simulator for `--simulate`, with the line that says the results are synthetic.
  */
-async function withSimulator<T>(
+function simulatedStage(
   simulation: SimulatorOptions | undefined,
   flags: StageFlags,
-  io: CliIo,
   what: string,
-  body: (env: ProviderEnvironment) => Promise<T>,
-): Promise<T> {
-  let simulator: Simulator | undefined;
-  try {
-    if (simulation) {
-      simulator = await startSimulator(simulation);
-      io.stderr(
-        `SIMULATED ${flags.benchmark} ${what}: synthetic, from a loopback OpenAI-compatible simulator at ${simulator.url} ` +
-          "(real HTTP client, no API keys). Not a real evaluation.\n",
-      );
-    }
-    return await body(simulator ? simulatedEnvironment(simulator.url, io.env) : io.env);
-  } finally {
-    await simulator?.close();
-  }
+): CliRuntimeOptions {
+  return {
+    simulation,
+    banner: (url) =>
+      `SIMULATED ${flags.benchmark} ${what}: synthetic, from a loopback OpenAI-compatible simulator at ${url} ` +
+      "(real HTTP client, no API keys). Not a real evaluation.\n",
+  };
 }
 
 /** Instant synthetic answers of a modest length: a smoke run of the whole pipeline in seconds. */

@@ -1,4 +1,3 @@
-import { setMaxListeners } from "node:events";
 import type { BaseMessage } from "@langchain/core/messages";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import type { Command } from "commander";
@@ -11,13 +10,8 @@ import type { PriceRow } from "../models/price-table.js";
 import { loadPriceTable, PRICE_FILE_HELP } from "./price-file.js";
 import { sumUsage } from "../state/proposal.js";
 import type { MoaState } from "../state/moa-state.js";
-import { startSimulator, type Simulator } from "../testing/simulator/index.js";
-import {
-  ThreadStore,
-  checkpointPath,
-  checkpointSource,
-  type ThreadLock,
-} from "./checkpoint-store.js";
+import { checkpointPath } from "./checkpoint-store.js";
+import { openThreadStore, withCliRuntime, type CliRuntimeOptions } from "./cli-runtime.js";
 import { CliError, EXIT } from "./cli-error.js";
 import { localThreadsEnvironment, THREADS_HELP } from "./local-threads.js";
 import { describeRunConfiguration } from "./config-description.js";
@@ -28,7 +22,6 @@ import type { CliIo } from "./cli-io.js";
 import { addModelOptions, flagsToConfig, type ModelFlags } from "./model-options.js";
 import { summarizeRun } from "./run-summary.js";
 import { consumeRunStream, printAnswerAndSummary } from "./stream-run-output.js";
-import { simulatedEnvironment } from "./simulated-environment.js";
 
 interface OutputFlags {
   json?: boolean;
@@ -82,7 +75,7 @@ export function registerRunCommand(program: Command, io: CliIo): void {
           { argument: prompt, promptFile: flags.promptFile, system: flags.system },
           io,
         );
-        io.exitCode = await withRuntime(flags, io, async (env, store) => {
+        io.exitCode = await withCliRuntime(runtimeOptions(flags), io, async ({ env, store }) => {
           const graph = buildGraph(config, { ...env, ...threads }, store?.checkpointer, prices);
           let history: BaseMessage[] = [];
           if (flags.thread && store) {
@@ -121,10 +114,10 @@ export function registerRunCommand(program: Command, io: CliIo): void {
     .option("--json", "print one JSON object instead of text")
     .option("--simulate", "resume against the in-process loopback simulator")
     .action(async (flags: OutputFlags & { thread: string }) => {
-      io.exitCode = await withRuntime(
-        { ...flags },
+      io.exitCode = await withCliRuntime(
+        runtimeOptions(flags, true),
         io,
-        async (env, store) => {
+        async ({ env, store }) => {
           const stored = store!.loadConfig(flags.thread);
           if (stored === undefined) {
             throw new CliError(
@@ -153,7 +146,6 @@ export function registerRunCommand(program: Command, io: CliIo): void {
             loadPriceTable(undefined),
           );
         },
-        true,
       );
     });
 
@@ -165,7 +157,7 @@ export function registerRunCommand(program: Command, io: CliIo): void {
     .requiredOption("--thread <id>", "the thread to unlock")
     .option("--checkpoint-db <path>", "SQLite file of the thread")
     .action(async (flags: { thread: string; checkpointDb?: string }) => {
-      const store = await openStore(flags, io);
+      const store = await openThreadStore(flags.checkpointDb, io);
       try {
         const holder = store.forceUnlock(flags.thread);
         io.stdout(
@@ -177,13 +169,6 @@ export function registerRunCommand(program: Command, io: CliIo): void {
         store.close();
       }
     });
-}
-
-function openStore(flags: { checkpointDb?: string }, io: CliIo): Promise<ThreadStore> {
-  return ThreadStore.open(
-    checkpointPath(flags.checkpointDb, io.env),
-    checkpointSource(flags.checkpointDb, io.env),
-  );
 }
 
 type MoaGraph = ReturnType<typeof buildGraph>;
@@ -208,43 +193,24 @@ function threadConfig(thread: string) {
 }
 
 /**
- * Sets up what a run needs around the graph: the simulator for `--simulate`, the SQLite
- * checkpointer for threads, and tears both down afterwards.
+ * What a run needs around the graph: the simulator for `--simulate`, and the SQLite
+ * checkpointer (with the thread's lock) for threads.
  */
-async function withRuntime(
+function runtimeOptions(
   flags: OutputFlags & { thread?: string },
-  io: CliIo,
-  body: (env: ProviderEnvironment, store: ThreadStore | undefined) => Promise<number>,
   needsCheckpointer = false,
-): Promise<number> {
-  // Six proposers × samples of parallel fetches each add abort listeners to shared signals.
-  setMaxListeners(256);
-  let simulator: Simulator | undefined;
-  let store: ThreadStore | undefined;
-  let lock: ThreadLock | undefined;
-  try {
-    if (flags.simulate) {
-      simulator = await startSimulator(SIMULATION);
-      if (!flags.json) {
-        io.stderr(
-          `SIMULATED run: synthetic answers from a loopback OpenAI-compatible simulator at ${simulator.url} ` +
-            "(real HTTP client, no API keys; costs are what these tokens would cost at list prices).\n",
-        );
-      }
-    }
-    if (flags.thread || needsCheckpointer) {
-      store = await openStore(flags, io);
-      // Before the thread's state is read: a second process must not see the first one's
-      // unfinished turn as something to resume (that would repeat every paid call).
-      if (flags.thread) lock = store.acquireLock(flags.thread);
-    }
-    const env = simulator ? simulatedEnvironment(simulator.url, io.env) : io.env;
-    return await body(env, store);
-  } finally {
-    lock?.release();
-    store?.close();
-    await simulator?.close();
-  }
+): CliRuntimeOptions {
+  return {
+    ...(flags.simulate ? { simulation: SIMULATION } : {}),
+    banner: (url) =>
+      flags.json
+        ? undefined
+        : `SIMULATED run: synthetic answers from a loopback OpenAI-compatible simulator at ${url} ` +
+          "(real HTTP client, no API keys; costs are what these tokens would cost at list prices).\n",
+    ...(flags.thread || needsCheckpointer
+      ? { store: { checkpointDb: flags.checkpointDb, thread: flags.thread } }
+      : {}),
+  };
 }
 
 async function streamRun(

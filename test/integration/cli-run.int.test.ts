@@ -118,6 +118,30 @@ describe("moa run --simulate (real ChatOpenAI client over loopback HTTP)", () =>
     expect(JSON.parse(stdout).proposals).toHaveLength(6);
   });
 
+  it("runs 12 proposers × 2 samples over 3 layers without a MaxListenersExceededWarning", async () => {
+    // A spawned process: Node prints the warning to the real stderr, which vitest would hide.
+    const proposers = Array.from({ length: 12 }, (_, index) => `openai:wide-${index}`).join(",");
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [
+        "bin/moa.js",
+        "run",
+        "--simulate",
+        "--json",
+        "--proposers",
+        proposers,
+        "--samples",
+        "2",
+        "--layers",
+        "3",
+        "hi",
+      ],
+      { env: { PATH: process.env.PATH, LANGSMITH_TRACING: "false" } },
+    );
+    expect(JSON.parse(stdout).proposals).toHaveLength(2 * 12 * 2);
+    expect(stderr).not.toMatch(/MaxListenersExceededWarning/);
+  });
+
   it("refuses a run over its budget before any call, with the estimate", async () => {
     const cli = captureCliIo();
     const code = await runCli(["run", "--simulate", "--budget-usd", "0.000001", "hi"], cli.io);

@@ -6,6 +6,7 @@ import {
   isRateLimitError,
   isTransientError,
   resolveRetryOptions,
+  type ResolvedRetryOptions,
   type RetryOptions,
 } from "./retry-policy.js";
 import type { ProgressCallback, StageProgress } from "./stage-progress.js";
@@ -102,6 +103,40 @@ export interface StageSummary<R> extends StageProgress {
  * ```
  */
 export async function runStage<I, R>(params: RunStageParams<I, R>): Promise<StageSummary<R>> {
+  const { concurrency, retry, items, ids } = checkStageParams(params);
+  const records = new Map<string, R>();
+  for (const record of await params.store.load()) records.set(params.recordId(record), record);
+  const earlierFailures = await params.store.loadFailures();
+  const pending = items.filter((item, index) => {
+    const record = records.get(ids[index] as string);
+    return record === undefined || !(params.isCurrent?.(record, item) ?? true);
+  });
+
+  const run = new StageRun(params, retry, records, items.length, items.length - pending.length);
+  const aborted = await run.runAll(pending, concurrency);
+
+  const ordered = orderRecords(ids, records);
+  const attempted = new Set(pending.map((item) => params.idOf(item)));
+  const outstanding = [
+    ...earlierFailures.filter((failure) => !attempted.has(failure.id) && !records.has(failure.id)),
+    ...run.failures,
+  ];
+  await params.store.finalize(ordered);
+  await params.store.writeFailures(outstanding);
+  if (aborted !== undefined) throw aborted;
+  return {
+    ...run.snapshot(),
+    records: ordered,
+    failures: outstanding,
+    path: params.store.path,
+    failuresPath: params.store.failuresPath,
+  };
+}
+
+/** Checks the run controls and the instance ids; returns this run's instances and their ids. */
+function checkStageParams<I, R>(
+  params: RunStageParams<I, R>,
+): { concurrency: number; retry: ResolvedRetryOptions; items: readonly I[]; ids: string[] } {
   const concurrency = params.concurrency ?? 4;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new InvalidArgumentError({
@@ -133,43 +168,60 @@ export async function runStage<I, R>(params: RunStageParams<I, R>): Promise<Stag
       message: `two instances share the id \`${duplicate}\`; ids must be unique for a stage to resume.`,
     });
   }
+  return { concurrency, retry, items, ids };
+}
 
-  const records = new Map<string, R>();
-  for (const record of await params.store.load()) records.set(params.recordId(record), record);
-  const earlierFailures = await params.store.loadFailures();
+/**
+ * The final layout: this run's items in order, then records of instances outside this run
+ * (e.g. a larger earlier run than this `maxInstances`), which are never dropped.
+ */
+function orderRecords<R>(ids: readonly string[], records: ReadonlyMap<string, R>): R[] {
+  const inRun = new Set(ids);
+  const ordered: R[] = [];
+  for (const id of ids) {
+    const record = records.get(id);
+    if (record !== undefined) ordered.push(record);
+  }
+  for (const [id, record] of records) if (!inRun.has(id)) ordered.push(record);
+  return ordered;
+}
 
-  const pending = items.filter((item, index) => {
-    const record = records.get(ids[index] as string);
-    return record === undefined || !(params.isCurrent?.(record, item) ?? true);
-  });
+/** One run of a stage: its counters, its failures, the rate-limit pause, and its workers. */
+class StageRun<I, R> {
+  readonly failures: StageFailure[] = [];
+  private readonly started = Date.now();
+  private succeeded = 0;
+  private failed = 0;
+  private running = 0;
+  private cached = 0;
+  private readonly usage = { inputTokens: 0, outputTokens: 0 };
+  private costUsd = 0;
+  private lastError: StageProgress["lastError"];
+  /** Every worker waits until then after a rate limit. */
+  private coolDownUntil = 0;
 
-  const started = Date.now();
-  const state = {
-    succeeded: 0,
-    failed: 0,
-    running: 0,
-    cached: 0,
-    usage: { inputTokens: 0, outputTokens: 0 },
-    costUsd: 0,
-    lastError: undefined as StageProgress["lastError"],
-  };
-  const skipped = items.length - pending.length;
-  const failures: StageFailure[] = [];
-  let coolDownUntil = 0;
+  constructor(
+    private readonly params: RunStageParams<I, R>,
+    private readonly retry: ResolvedRetryOptions,
+    private readonly records: Map<string, R>,
+    private readonly total: number,
+    private readonly skipped: number,
+  ) {}
 
-  const snapshot = (): StageProgress => {
-    const finishedThisRun = state.succeeded + state.failed;
-    const remaining = items.length - skipped - finishedThisRun;
-    const elapsedMs = Date.now() - started;
+  /** The progress so far. */
+  snapshot(): StageProgress {
+    const finishedThisRun = this.succeeded + this.failed;
+    const remaining = this.total - this.skipped - finishedThisRun;
+    const elapsedMs = Date.now() - this.started;
     return {
-      stage: params.stage,
-      total: items.length,
-      skipped,
-      succeeded: state.succeeded,
-      failed: state.failed,
-      running: state.running,
+      stage: this.params.stage,
+      total: this.total,
+      skipped: this.skipped,
+      succeeded: this.succeeded,
+      failed: this.failed,
+      running: this.running,
       remaining,
-      cached: state.cached,
+      cached: this.cached,
       elapsedMs,
       etaMs:
         finishedThisRun > 0
@@ -177,26 +229,56 @@ export async function runStage<I, R>(params: RunStageParams<I, R>): Promise<Stag
           : remaining === 0
             ? 0
             : undefined,
-      usage: { ...state.usage },
-      costUsd: state.costUsd,
-      ...(state.lastError ? { lastError: state.lastError } : {}),
+      usage: { ...this.usage },
+      costUsd: this.costUsd,
+      ...(this.lastError ? { lastError: this.lastError } : {}),
     };
-  };
-  const report = () => {
-    if (!params.onProgress) return;
+  }
+
+  /**
+   * Works through `pending` with at most `concurrency` instances at once; returns the abort
+   * reason when the run was aborted (the workers stop taking instances then).
+   */
+  async runAll(pending: readonly I[], concurrency: number): Promise<unknown> {
+    let next = 0;
+    let aborted: unknown;
+    const worker = async (): Promise<void> => {
+      while (next < pending.length && aborted === undefined) {
+        const item = pending[next++] as I;
+        this.running += 1;
+        this.report();
+        try {
+          await this.runOne(item);
+        } catch (error) {
+          aborted ??= error;
+        } finally {
+          this.running -= 1;
+          this.report();
+        }
+      }
+    };
+    this.report();
+    await Promise.all(Array.from({ length: Math.min(concurrency, pending.length) }, worker));
+    return aborted;
+  }
+
+  private report(): void {
+    if (!this.params.onProgress) return;
     try {
-      params.onProgress(snapshot());
+      this.params.onProgress(this.snapshot());
     } catch {
       // A failing progress display must never stop the evaluation or lose its results.
     }
-  };
+  }
 
-  const runOne = async (item: I): Promise<void> => {
+  /** One instance, retried on transient errors; a final failure is recorded, never thrown. */
+  private async runOne(item: I): Promise<void> {
+    const { params, retry } = this;
     const id = params.idOf(item);
     let attempt = 0;
     for (;;) {
       attempt += 1;
-      const wait = coolDownUntil - Date.now();
+      const wait = this.coolDownUntil - Date.now();
       if (wait > 0) await sleep(wait, params.signal);
       params.signal?.throwIfAborted();
       const signals = [
@@ -210,85 +292,51 @@ export async function runStage<I, R>(params: RunStageParams<I, R>): Promise<Stag
         const outcome = await params.execute(item, { signal, attempt });
         // Persist before counting: a finished instance must be on disk when we report it.
         await params.store.append(outcome.record);
-        records.set(id, outcome.record);
-        state.succeeded += 1;
-        if (outcome.cached) state.cached += 1;
-        if (outcome.usage) {
-          state.usage.inputTokens += outcome.usage.inputTokens;
-          state.usage.outputTokens += outcome.usage.outputTokens;
-        }
-        state.costUsd +=
-          outcome.costUsd ?? (outcome.usage && params.costOf ? params.costOf(outcome.usage) : 0);
+        this.recordSuccess(id, outcome);
         return;
       } catch (error) {
         if (params.signal?.aborted) throw params.signal.reason;
         const retryable = isTransientError(error) || signal.aborted;
         if (retryable && attempt < retry.maxAttempts) {
           const delay = backoffDelayMs(attempt, retry, error);
-          if (isRateLimitError(error)) coolDownUntil = Math.max(coolDownUntil, Date.now() + delay);
+          if (isRateLimitError(error)) {
+            this.coolDownUntil = Math.max(this.coolDownUntil, Date.now() + delay);
+          }
           await sleep(delay, params.signal);
           continue;
         }
-        // The record and the progress line may be printed or shared: no key a provider echoed.
-        const message = redactSecrets(error instanceof Error ? error.message : String(error));
-        failures.push({
-          id,
-          error: message,
-          ...(error instanceof Error && error.name !== "Error" ? { errorName: error.name } : {}),
-          attempts: attempt,
-          time: new Date().toISOString(),
-        });
-        state.failed += 1;
-        state.lastError = { id, message };
+        this.recordFailure(id, error, attempt);
         return;
       }
     }
-  };
-
-  let next = 0;
-  let aborted: unknown;
-  const worker = async (): Promise<void> => {
-    while (next < pending.length && aborted === undefined) {
-      const item = pending[next++] as I;
-      state.running += 1;
-      report();
-      try {
-        await runOne(item);
-      } catch (error) {
-        aborted ??= error;
-      } finally {
-        state.running -= 1;
-        report();
-      }
-    }
-  };
-  report();
-  await Promise.all(Array.from({ length: Math.min(concurrency, pending.length) }, worker));
-
-  // Final layout: this run's items in order, then records of instances outside this run
-  // (e.g. a larger earlier run than this `maxInstances`), which are never dropped.
-  const inRun = new Set(ids);
-  const ordered: R[] = [];
-  for (const id of ids) {
-    const record = records.get(id);
-    if (record !== undefined) ordered.push(record);
   }
-  for (const [id, record] of records) if (!inRun.has(id)) ordered.push(record);
-  const attempted = new Set(pending.map((item) => params.idOf(item)));
-  const outstanding = [
-    ...earlierFailures.filter((failure) => !attempted.has(failure.id) && !records.has(failure.id)),
-    ...failures,
-  ];
-  await params.store.finalize(ordered);
-  await params.store.writeFailures(outstanding);
-  if (aborted !== undefined) throw aborted;
-  return {
-    ...snapshot(),
-    records: ordered,
-    failures: outstanding,
-    path: params.store.path,
-    failuresPath: params.store.failuresPath,
-  };
+
+  private recordSuccess(id: string, outcome: StageOutcome<R>): void {
+    this.records.set(id, outcome.record);
+    this.succeeded += 1;
+    if (outcome.cached) this.cached += 1;
+    if (outcome.usage) {
+      this.usage.inputTokens += outcome.usage.inputTokens;
+      this.usage.outputTokens += outcome.usage.outputTokens;
+    }
+    this.costUsd +=
+      outcome.costUsd ??
+      (outcome.usage && this.params.costOf ? this.params.costOf(outcome.usage) : 0);
+  }
+
+  private recordFailure(id: string, error: unknown, attempts: number): void {
+    // The record and the progress line may be printed or shared: no key a provider echoed.
+    const message = redactSecrets(error instanceof Error ? error.message : String(error));
+    this.failures.push({
+      id,
+      error: message,
+      ...(error instanceof Error && error.name !== "Error" ? { errorName: error.name } : {}),
+      attempts,
+      time: new Date().toISOString(),
+    });
+    this.failed += 1;
+    this.lastError = { id, message };
+  }
 }
 
 /** The run controls every benchmark stage accepts (see {@link RunStageParams}). */

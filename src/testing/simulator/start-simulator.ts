@@ -135,247 +135,311 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   }
   const defaultModel = options.defaultModel ?? {};
   checkModelBehaviour(defaultModel, "defaultModel");
-  const seed = options.seed ?? 0;
-
-  let log: SimulatorRequestLogEntry[] = [];
-  let callCounters = new Map<string, number>();
-  let requestSequence = 0;
-  let inFlight = 0;
-  let idleWaiters: Array<() => void> = [];
-  const openRequests = new Set<AbortController>();
-  let closing: Promise<void> | undefined;
-
+  const state = new SimulatorState();
+  const context: SimulatorContext = {
+    options,
+    models,
+    defaultModel,
+    seed: options.seed ?? 0,
+    state,
+  };
   const server: Server = createServer((request, response) => {
-    void handle(request, response);
+    void handleRequest(context, request, response);
   });
-
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    requestSequence += 1;
-    const path = new URL(request.url ?? "/", "http://127.0.0.1").pathname;
-    const entry: SimulatorRequestLogEntry = {
-      id: `req_${requestSequence}`,
-      method: request.method ?? "GET",
-      path,
-      stream: false,
-      receivedAt: Date.now(),
-      aborted: false,
-      headers: headersForLog(request.headers),
-    };
-    log.push(entry);
-    inFlight += 1;
-    const controller = new AbortController();
-    openRequests.add(controller);
-    const channel: ChatCompletionChannel = { response, entry, signal: controller.signal };
-    // `close` fires once per response: after a complete answer, or when the connection drops
-    // first (client abort, timeout, or `sim.close()`), in which case the entry is marked aborted.
-    response.on("close", () => {
-      if (!response.writableFinished) entry.aborted = true;
-      entry.finishedAt = Date.now();
-      controller.abort();
-      openRequests.delete(controller);
-      inFlight -= 1;
-      if (inFlight === 0) {
-        const waiters = idleWaiters;
-        idleWaiters = [];
-        for (const resolve of waiters) resolve();
-      }
-    });
-
-    try {
-      await route(request, channel, requestSequence);
-    } catch (error) {
-      if (!response.headersSent && !controller.signal.aborted) {
-        sendError(
-          channel,
-          openAIErrorForStatus(500, { message: `Simulator error: ${String(error)}` }),
-        );
-      } else {
-        response.destroy();
-      }
-    }
-  }
-
-  async function route(
-    request: IncomingMessage,
-    channel: ChatCompletionChannel,
-    sequence: number,
-  ): Promise<void> {
-    const { entry } = channel;
-    const { method, path } = entry;
-    const text = await readBody(request);
-    if (text === undefined) {
-      sendError(channel, {
-        status: 413,
-        headers: {},
-        body: {
-          error: {
-            message: `Request body larger than ${MAX_BODY_BYTES} bytes.`,
-            type: "invalid_request_error",
-            param: null,
-            code: null,
-          },
-        },
-      });
-      return;
-    }
-    const parsed = parseJson(text);
-    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) {
-      entry.body = parsed as Record<string, any>;
-    } else if (text !== "") {
-      entry.rawBody = text;
-    }
-
-    if (method === "GET" && path === "/health") {
-      sendJson(channel, 200, { status: "ok" });
-      return;
-    }
-    if (!path.startsWith("/v1/")) {
-      sendError(channel, unknownUrl(method, path));
-      return;
-    }
-    const authProblem = checkAuthorization(request.headers.authorization);
-    if (authProblem !== undefined) {
-      sendError(channel, authProblem);
-      return;
-    }
-    if (method === "GET" && path === "/v1/models") {
-      sendJson(channel, 200, {
-        object: "list",
-        data: [...models.keys()].map(modelObject),
-      });
-      return;
-    }
-    if (method === "GET" && path.startsWith("/v1/models/")) {
-      const name = decodeURIComponent(path.slice("/v1/models/".length));
-      if (models.has(name)) sendJson(channel, 200, modelObject(name));
-      else sendError(channel, openAIErrorForStatus(404, { model: name }));
-      return;
-    }
-    if (method === "POST" && path === "/v1/chat/completions") {
-      await chatCompletion(channel, text, parsed, sequence, request.headers.authorization);
-      return;
-    }
-    sendError(channel, unknownUrl(method, path));
-  }
-
-  async function chatCompletion(
-    channel: ChatCompletionChannel,
-    text: string,
-    parsed: unknown,
-    sequence: number,
-    authorization: string | undefined,
-  ): Promise<void> {
-    const { entry } = channel;
-    if (parsed === INVALID_JSON || text === "") {
-      sendError(channel, malformedRequestJson());
-      return;
-    }
-    const checked = checkChatRequest(parsed);
-    if (!("model" in checked)) {
-      sendError(
-        channel,
-        openAIErrorForStatus(400, { message: checked.message, param: checked.param }),
-      );
-      return;
-    }
-    // The counter moves when the request arrives, so concurrent calls get distinct indices in
-    // arrival order whatever order they finish in.
-    const callIndex = callCounters.get(checked.model) ?? 0;
-    callCounters.set(checked.model, callIndex + 1);
-    const request = describeChatRequest(checked, callIndex);
-    const behaviour = models.get(checked.model) ?? defaultModel;
-    entry.model = checked.model;
-    entry.stream = request.stream;
-    entry.callIndex = callIndex;
-    entry.promptTokens = request.promptTokens;
-
-    const fault = faultForCall(behaviour.faults, callIndex, request);
-    if (fault !== undefined) {
-      const problem = describeFaultProblem(fault);
-      if (problem !== undefined) {
-        sendError(
-          channel,
-          openAIErrorForStatus(500, {
-            message: `The simulator's fault script for model \`${checked.model}\` returned an invalid fault for call ${callIndex}: ${problem}.`,
-          }),
-        );
-        return;
-      }
-      entry.fault = fault;
-    }
-
-    await serveChatCompletion(
-      {
-        request,
-        behaviour,
-        fault,
-        latencyMs: sampleLatencyMs(behaviour.latencyMs, { seed, model: checked.model, callIndex }),
-        // Only for faults that echo it; never logged.
-        apiKey: authorization?.replace(/^Bearer\s+/i, ""),
-        identity: {
-          id: options.completionId ?? `chatcmpl-sim${sequence}`,
-          created: Math.floor(entry.receivedAt / 1000),
-          model: checked.model,
-        },
-      },
-      channel,
-    );
-  }
-
-  function idle(): Promise<void> {
-    if (inFlight === 0) return Promise.resolve();
-    return new Promise<void>((resolve) => idleWaiters.push(resolve));
-  }
-
-  function checkAuthorization(header: string | undefined): OpenAIErrorResponse | undefined {
-    if (options.apiKey === undefined) return undefined;
-    if (header === `Bearer ${options.apiKey}`) return undefined;
-    if (header === undefined || header === "") {
-      return openAIErrorForStatus(401, {
-        message:
-          "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
-      });
-    }
-    return openAIErrorForStatus(401);
-  }
-
   const { port, url } = await listenOnLoopback(server, address);
 
+  let closing: Promise<void> | undefined;
   return {
     url,
     port,
     get requests() {
-      return log;
+      return state.log;
     },
     get inFlight() {
-      return inFlight;
+      return state.inFlight;
     },
     countRequests(filter?: SimulatorRequestFilter) {
-      return log.filter((entry) => matchesRequestFilter(entry, filter)).length;
+      return state.log.filter((entry) => matchesRequestFilter(entry, filter)).length;
     },
     setModel(name: string, behaviour: ModelBehaviour) {
       checkModelBehaviour(behaviour, `setModel("${name}")`);
       models.set(name, behaviour);
     },
     reset() {
-      log = [];
-      callCounters = new Map();
+      state.reset();
     },
-    idle,
+    idle() {
+      return state.idle();
+    },
     close() {
       closing ??= (async () => {
         // Wake hanging handlers so they return instead of waiting on a dead socket before every
         // connection is dropped, idle keep-alive ones included.
-        const stopped = closeServer(server, () => {
-          for (const controller of openRequests) controller.abort();
-        });
+        const stopped = closeServer(server, () => state.abortOpenRequests());
         // Also wait for every response's `close` event, so the log is final (entries cut by
         // the shutdown marked `aborted`) when `close()` resolves.
-        await Promise.all([stopped, idle()]);
+        await Promise.all([stopped, state.idle()]);
       })();
       return closing;
     },
   };
+}
+
+/** The simulator's mutable state: the request log, the call counters, the requests in flight. */
+class SimulatorState {
+  /** Every request since start or the last `reset()` (a reset starts a new array). */
+  log: SimulatorRequestLogEntry[] = [];
+  private callCounters = new Map<string, number>();
+  private requestSequence = 0;
+  private open = new Set<AbortController>();
+  private idleWaiters: Array<() => void> = [];
+
+  /** Requests currently being answered. */
+  get inFlight(): number {
+    return this.open.size;
+  }
+
+  /** Logs an arriving request; its controller is aborted when the response closes. */
+  begin(request: IncomingMessage): {
+    entry: SimulatorRequestLogEntry;
+    sequence: number;
+    controller: AbortController;
+  } {
+    this.requestSequence += 1;
+    const sequence = this.requestSequence;
+    const entry: SimulatorRequestLogEntry = {
+      id: `req_${sequence}`,
+      method: request.method ?? "GET",
+      path: new URL(request.url ?? "/", "http://127.0.0.1").pathname,
+      stream: false,
+      receivedAt: Date.now(),
+      aborted: false,
+      headers: headersForLog(request.headers),
+    };
+    this.log.push(entry);
+    const controller = new AbortController();
+    this.open.add(controller);
+    return { entry, sequence, controller };
+  }
+
+  /** The request's response closed: wakes `idle()` waiters once none is in flight. */
+  end(controller: AbortController): void {
+    controller.abort();
+    this.open.delete(controller);
+    if (this.open.size === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  /**
+   * The model's next call index. It moves when the request arrives, so concurrent calls get
+   * distinct indices in arrival order whatever order they finish in.
+   */
+  nextCallIndex(model: string): number {
+    const callIndex = this.callCounters.get(model) ?? 0;
+    this.callCounters.set(model, callIndex + 1);
+    return callIndex;
+  }
+
+  /** Aborts every open request's handler (on `close()`). */
+  abortOpenRequests(): void {
+    for (const controller of this.open) controller.abort();
+  }
+
+  idle(): Promise<void> {
+    if (this.open.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  reset(): void {
+    this.log = [];
+    this.callCounters = new Map();
+  }
+}
+
+/** What the request handlers read: the options, the models and the state. */
+interface SimulatorContext {
+  options: SimulatorOptions;
+  models: Map<string, ModelBehaviour>;
+  defaultModel: ModelBehaviour;
+  seed: number;
+  state: SimulatorState;
+}
+
+async function handleRequest(
+  context: SimulatorContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const { entry, sequence, controller } = context.state.begin(request);
+  const channel: ChatCompletionChannel = { response, entry, signal: controller.signal };
+  // `close` fires once per response: after a complete answer, or when the connection drops
+  // first (client abort, timeout, or `sim.close()`), in which case the entry is marked aborted.
+  response.on("close", () => {
+    if (!response.writableFinished) entry.aborted = true;
+    entry.finishedAt = Date.now();
+    context.state.end(controller);
+  });
+
+  try {
+    await route(context, request, channel, sequence);
+  } catch (error) {
+    if (!response.headersSent && !controller.signal.aborted) {
+      sendError(
+        channel,
+        openAIErrorForStatus(500, { message: `Simulator error: ${String(error)}` }),
+      );
+    } else {
+      response.destroy();
+    }
+  }
+}
+
+async function route(
+  context: SimulatorContext,
+  request: IncomingMessage,
+  channel: ChatCompletionChannel,
+  sequence: number,
+): Promise<void> {
+  const { entry } = channel;
+  const { method, path } = entry;
+  const text = await readBody(request);
+  if (text === undefined) {
+    sendError(channel, {
+      status: 413,
+      headers: {},
+      body: {
+        error: {
+          message: `Request body larger than ${MAX_BODY_BYTES} bytes.`,
+          type: "invalid_request_error",
+          param: null,
+          code: null,
+        },
+      },
+    });
+    return;
+  }
+  const parsed = parseJson(text);
+  if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) {
+    entry.body = parsed as Record<string, any>;
+  } else if (text !== "") {
+    entry.rawBody = text;
+  }
+
+  if (method === "GET" && path === "/health") {
+    sendJson(channel, 200, { status: "ok" });
+    return;
+  }
+  if (!path.startsWith("/v1/")) {
+    sendError(channel, unknownUrl(method, path));
+    return;
+  }
+  const authProblem = checkAuthorization(context.options.apiKey, request.headers.authorization);
+  if (authProblem !== undefined) {
+    sendError(channel, authProblem);
+    return;
+  }
+  if (method === "GET" && path === "/v1/models") {
+    sendJson(channel, 200, {
+      object: "list",
+      data: [...context.models.keys()].map(modelObject),
+    });
+    return;
+  }
+  if (method === "GET" && path.startsWith("/v1/models/")) {
+    const name = decodeURIComponent(path.slice("/v1/models/".length));
+    if (context.models.has(name)) sendJson(channel, 200, modelObject(name));
+    else sendError(channel, openAIErrorForStatus(404, { model: name }));
+    return;
+  }
+  if (method === "POST" && path === "/v1/chat/completions") {
+    await chatCompletion(context, channel, text, parsed, sequence, request.headers.authorization);
+    return;
+  }
+  sendError(channel, unknownUrl(method, path));
+}
+
+async function chatCompletion(
+  context: SimulatorContext,
+  channel: ChatCompletionChannel,
+  text: string,
+  parsed: unknown,
+  sequence: number,
+  authorization: string | undefined,
+): Promise<void> {
+  const { entry } = channel;
+  if (parsed === INVALID_JSON || text === "") {
+    sendError(channel, malformedRequestJson());
+    return;
+  }
+  const checked = checkChatRequest(parsed);
+  if (!("model" in checked)) {
+    sendError(
+      channel,
+      openAIErrorForStatus(400, { message: checked.message, param: checked.param }),
+    );
+    return;
+  }
+  const callIndex = context.state.nextCallIndex(checked.model);
+  const request = describeChatRequest(checked, callIndex);
+  const behaviour = context.models.get(checked.model) ?? context.defaultModel;
+  entry.model = checked.model;
+  entry.stream = request.stream;
+  entry.callIndex = callIndex;
+  entry.promptTokens = request.promptTokens;
+
+  const fault = faultForCall(behaviour.faults, callIndex, request);
+  if (fault !== undefined) {
+    const problem = describeFaultProblem(fault);
+    if (problem !== undefined) {
+      sendError(
+        channel,
+        openAIErrorForStatus(500, {
+          message: `The simulator's fault script for model \`${checked.model}\` returned an invalid fault for call ${callIndex}: ${problem}.`,
+        }),
+      );
+      return;
+    }
+    entry.fault = fault;
+  }
+
+  await serveChatCompletion(
+    {
+      request,
+      behaviour,
+      fault,
+      latencyMs: sampleLatencyMs(behaviour.latencyMs, {
+        seed: context.seed,
+        model: checked.model,
+        callIndex,
+      }),
+      // Only for faults that echo it; never logged.
+      apiKey: authorization?.replace(/^Bearer\s+/i, ""),
+      identity: {
+        id: context.options.completionId ?? `chatcmpl-sim${sequence}`,
+        created: Math.floor(entry.receivedAt / 1000),
+        model: checked.model,
+      },
+    },
+    channel,
+  );
+}
+
+function checkAuthorization(
+  apiKey: string | undefined,
+  header: string | undefined,
+): OpenAIErrorResponse | undefined {
+  if (apiKey === undefined) return undefined;
+  if (header === `Bearer ${apiKey}`) return undefined;
+  if (header === undefined || header === "") {
+    return openAIErrorForStatus(401, {
+      message:
+        "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+    });
+  }
+  return openAIErrorForStatus(401);
 }
 
 const INVALID_JSON = Symbol("invalid JSON");

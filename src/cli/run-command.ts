@@ -114,39 +114,48 @@ export function registerRunCommand(program: Command, io: CliIo): void {
     .option("--json", "print one JSON object instead of text")
     .option("--simulate", "resume against the in-process loopback simulator")
     .action(async (flags: OutputFlags & { thread: string }) => {
-      io.exitCode = await withCliRuntime(
-        runtimeOptions(flags, true),
-        io,
-        async ({ env, store }) => {
-          const stored = store!.loadConfig(flags.thread);
-          if (stored === undefined) {
-            throw new CliError(
-              `no thread "${flags.thread}" in ${checkpointPath(flags.checkpointDb, io.env)}.`,
+      const seen: RunProgress = {};
+      try {
+        io.exitCode = await withCliRuntime(
+          runtimeOptions(flags, true),
+          io,
+          async ({ env, store }) => {
+            const stored = store!.loadConfig(flags.thread);
+            if (stored === undefined) {
+              throw new CliError(
+                `no thread "${flags.thread}" in ${checkpointPath(flags.checkpointDb, io.env)}.`,
+              );
+            }
+            const config = parseMoaConfig(stored, `thread "${flags.thread}" configuration`);
+            const graph = buildGraph(
+              config,
+              { ...env, ...localThreadsEnvironment(undefined, configSpecs(config), env) },
+              store!.checkpointer,
+              loadPriceTable(undefined),
             );
-          }
-          const config = parseMoaConfig(stored, `thread "${flags.thread}" configuration`);
-          const graph = buildGraph(
-            config,
-            { ...env, ...localThreadsEnvironment(undefined, configSpecs(config), env) },
-            store!.checkpointer,
-            loadPriceTable(undefined),
-          );
-          const state = await graph.getState(threadConfig(flags.thread));
-          if (state.next.length === 0) {
-            throw new CliError(
-              `thread "${flags.thread}" has no unfinished turn; continue it with \`moa run --thread ${flags.thread} "<prompt>"\`.`,
+            const state = await graph.getState(threadConfig(flags.thread));
+            if (state.next.length === 0) {
+              throw new CliError(
+                `thread "${flags.thread}" has no unfinished turn; continue it with \`moa run --thread ${flags.thread} "<prompt>"\`.`,
+              );
+            }
+            seen.config = config;
+            return streamRun(
+              graph,
+              null,
+              config,
+              { ...flags, thread: flags.thread },
+              io,
+              loadPriceTable(undefined),
+              seen,
             );
-          }
-          return streamRun(
-            graph,
-            null,
-            config,
-            { ...flags, thread: flags.thread },
-            io,
-            loadPriceTable(undefined),
-          );
-        },
-      );
+          },
+        );
+      } catch (error) {
+        // Like `moa run --json`: one object on stdout on failure too, the exit code unchanged.
+        if (flags.json) printJsonFailure(error, seen, io);
+        throw error;
+      }
     });
 
   program

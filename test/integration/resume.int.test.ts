@@ -129,6 +129,15 @@ describe("durable threads: kill -9 mid-layer, then `moa resume`", () => {
       code: 2,
       stderr: expect.stringMatching(/no thread "nope"/),
     });
+    // With --json, the failure is one object on stdout too; the exit code is unchanged.
+    const failed = await moa("resume", "--thread", "nope", "--json").catch(
+      (error: { code: number; stdout: string }) => error,
+    );
+    expect(failed).toMatchObject({ code: 2 });
+    expect(JSON.parse((failed as { stdout: string }).stdout)).toMatchObject({
+      error: { message: expect.stringMatching(/no thread "nope"/) },
+      proposals: [],
+    });
   });
 
   it("never stores the API key in the checkpoint database", () => {

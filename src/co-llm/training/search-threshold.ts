@@ -180,7 +180,8 @@ export function youdenThreshold(
       else falsePositives += 1;
     });
     const j = truePositives / positiveCount - falsePositives / negativeCount;
-    if (best === undefined || j > best.j) best = { threshold, j };
+    // A rounding-level gain is a tie (1 − 1/3 and 2/3 differ in the last bit).
+    if (best === undefined || j > best.j + 1e-12) best = { threshold, j };
   }
   return best!.threshold;
 }

@@ -13,6 +13,7 @@ import {
   createCoLlmFixture,
   type CoLlmFixture,
   type CoLlmFixtureTask,
+  type CoLlmFixtureVariant,
 } from "../../src/co-llm/fixtures/create-co-llm-fixture.js";
 import { gateProbability } from "../../src/co-llm/gate.js";
 import { loadLlamaTokenModel, type LlamaTokenModel } from "../../src/co-llm/llama-token-model.js";
@@ -29,39 +30,51 @@ import { searchThreshold } from "../../src/co-llm/training/search-threshold.js";
 import { weakLabels } from "../../src/co-llm/training/weak-labels.js";
 import { disposeLocalModels } from "../../src/local/local-models.js";
 
+interface Pair {
+  fixture: CoLlmFixture;
+  base: LlamaTokenModel;
+  assistant: LlamaTokenModel;
+}
+
+const VARIANTS: readonly CoLlmFixtureVariant[] = ["standard", "confidently-wrong"];
 let directory: string;
-let fixture: CoLlmFixture;
-let base: LlamaTokenModel;
-let assistant: LlamaTokenModel;
+const pairs = new Map<CoLlmFixtureVariant, Pair>();
 
 beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), "moa-co-llm-train-"));
-  fixture = createCoLlmFixture({ variant: "standard", questions: 40, seed: 5 });
   const write = (name: string, bytes: Uint8Array) => {
     const path = join(directory, `${name}.gguf`);
     writeFileSync(path, bytes);
     return path;
   };
-  base = await loadLlamaTokenModel({
-    modelPath: write(fixture.names.base, fixture.base),
-    threads: 1,
-  });
-  assistant = await loadLlamaTokenModel({
-    modelPath: write(fixture.names.assistant, fixture.assistant),
-    hiddenStates: false,
-    threads: 1,
-  });
+  for (const variant of VARIANTS) {
+    const fixture = createCoLlmFixture({ variant, questions: 40, seed: 5 });
+    pairs.set(variant, {
+      fixture,
+      base: await loadLlamaTokenModel({
+        modelPath: write(fixture.names.base, fixture.base),
+        threads: 1,
+      }),
+      assistant: await loadLlamaTokenModel({
+        modelPath: write(fixture.names.assistant, fixture.assistant),
+        hiddenStates: false,
+        threads: 1,
+      }),
+    });
+  }
 });
 
 afterAll(async () => {
-  await base?.dispose();
-  await assistant?.dispose();
+  for (const pair of pairs.values()) {
+    await pair.base.dispose();
+    await pair.assistant.dispose();
+  }
   await disposeLocalModels();
   rmSync(directory, { recursive: true, force: true });
 });
 
 /** Prompt ids as the decoder tokenizes them; the gold reply after them, ended by EOS. */
-function sequenceOf(task: CoLlmFixtureTask): TrainingSequence {
+function sequenceOf({ fixture, base }: Pair, task: CoLlmFixtureTask): TrainingSequence {
   const prompt = base.tokenize(task.prompt);
   const whole = base.tokenize(task.prompt + task.reference);
   expect(whole.slice(0, prompt.length)).toEqual(prompt);
@@ -69,6 +82,7 @@ function sequenceOf(task: CoLlmFixtureTask): TrainingSequence {
 }
 
 async function accuracy(
+  { base, assistant }: Pair,
   tasks: readonly CoLlmFixtureTask[],
   policy: (index: number) => DeferralPolicy,
 ) {
@@ -91,64 +105,78 @@ async function accuracy(
 }
 
 describe("training the Co-LLM gate on the fixture", () => {
-  it("learns a gate on train, picks η on validation, and matches the assistant on held-out questions", async () => {
-    const { train, validation, heldOut } = fixture.split;
-    const scored = await scoreSequences({ base, assistant, sequences: train.map(sequenceOf) });
-    // " The answer is N . <eos>": 6 gold tokens per question; only N needs the assistant.
-    expect(scored).toHaveLength(train.length * 6);
-    const labels = weakLabels(scored);
-    scored.forEach((token, index) => {
-      const isAnswer = token.position === 3;
-      expect(labels[index]).toBe(isAnswer ? 1 : 0);
-      if (isAnswer) {
-        expect(token.baseLogProbability).toBeCloseTo(Math.log(0.05), 2);
-        expect(token.assistantLogProbability).toBeCloseTo(Math.log(0.99), 2);
-        expect(token.hidden[CO_LLM_FIXTURE_DIMENSIONS.hard]).toBeGreaterThan(1);
+  it.each(VARIANTS)(
+    "%s: learns a gate on train, picks η on validation, and matches the assistant on held-out questions",
+    async (variant) => {
+      const pair = pairs.get(variant)!;
+      const { fixture, base, assistant } = pair;
+      const { train, validation, heldOut } = fixture.split;
+      const toSequence = (task: CoLlmFixtureTask) => sequenceOf(pair, task);
+      const scored = await scoreSequences({ base, assistant, sequences: train.map(toSequence) });
+      // " The answer is N . <eos>": 6 gold tokens per question; only N needs the assistant.
+      expect(scored).toHaveLength(train.length * 6);
+      const labels = weakLabels(scored);
+      scored.forEach((token, index) => {
+        const isAnswer = token.position === 3;
+        expect(labels[index]).toBe(isAnswer ? 1 : 0);
+        if (isAnswer) {
+          // The fixture's probabilities of the right answer (the base's is tiny in both variants).
+          expect(token.baseLogProbability).toBeLessThan(Math.log(0.06));
+          expect(token.assistantLogProbability).toBeCloseTo(
+            Math.log(variant === "standard" ? 0.99 : 0.9),
+            2,
+          );
+          if (variant === "standard")
+            expect(token.baseLogProbability).toBeCloseTo(Math.log(0.05), 2);
+          expect(token.hidden[CO_LLM_FIXTURE_DIMENSIONS.hard]).toBeGreaterThan(1);
+        }
+      });
+
+      const initial = initializeGate({ baseModel: base.identity, scored });
+      const fitted = fitMarginalLikelihood({ gate: initial, scored });
+      expect(marginalLogLikelihood(fitted, scored)).toBeGreaterThan(
+        marginalLogLikelihood(initial, scored),
+      );
+      // The gate fires at the answer and nowhere else on the training tokens.
+      for (const token of scored) {
+        const g = gateProbability(fitted, token.hidden);
+        if (token.position === 3) expect(g).toBeGreaterThan(0.5);
+        else expect(g).toBeLessThan(0.5);
       }
-    });
 
-    const initial = initializeGate({ baseModel: base.identity, scored });
-    const fitted = fitMarginalLikelihood({ gate: initial, scored });
-    expect(marginalLogLikelihood(fitted, scored)).toBeGreaterThan(
-      marginalLogLikelihood(initial, scored),
-    );
-    // The gate fires at the answer and nowhere else on the training tokens.
-    for (const token of scored) {
-      const g = gateProbability(fitted, token.hidden);
-      if (token.position === 3) expect(g).toBeGreaterThan(0.5);
-      else expect(g).toBeLessThan(0.5);
-    }
+      const search = await searchThreshold({
+        base,
+        assistant,
+        gate: fitted,
+        validation,
+        scored: await scoreSequences({ base, assistant, sequences: validation.map(toSequence) }),
+        maxTokens: 16,
+      });
+      expect(search.table).toHaveLength(11);
+      expect(search.table.at(-1)!.source).toBe("youden");
+      expect(search.table[0]).toMatchObject({
+        targetDeferralRate: 0,
+        accuracy: 0,
+        deferralRate: 0,
+      });
+      expect(search.best.accuracy).toBe(1);
 
-    const search = await searchThreshold({
-      base,
-      assistant,
-      gate: fitted,
-      validation,
-      scored: await scoreSequences({ base, assistant, sequences: validation.map(sequenceOf) }),
-      maxTokens: 16,
-    });
-    expect(search.table).toHaveLength(11);
-    expect(search.table.at(-1)!.source).toBe("youden");
-    expect(search.table[0]).toMatchObject({ targetDeferralRate: 0, accuracy: 0, deferralRate: 0 });
-    expect(search.best.accuracy).toBe(1);
-
-    const coLlm = await accuracy(heldOut, () => ({ kind: "gate", gate: search.gate }));
-    const assistantAlone = await accuracy(heldOut, () => ({ kind: "assistant" }));
-    const baseAlone = await accuracy(heldOut, () => ({ kind: "base" }));
-    const random = await accuracy(heldOut, (index) => ({
-      kind: "random",
-      probability: 0.5,
-      seed: index,
-    }));
-    console.info(
-      `co-llm training on ${train.length}/${validation.length}/${heldOut.length} questions: ` +
-        `η=${search.best.threshold.toFixed(3)}; held-out accuracy co-llm ${coLlm.accuracy} ` +
-        `(deferral ${coLlm.deferralRate.toFixed(3)}), assistant ${assistantAlone.accuracy}, ` +
-        `base ${baseAlone.accuracy}, random-0.5 ${random.accuracy} (deferral ${random.deferralRate.toFixed(3)})`,
-    );
-    expect(coLlm.accuracy).toBeGreaterThanOrEqual(assistantAlone.accuracy - 0.05);
-    expect(coLlm.deferralRate).toBeLessThan(0.25);
-    expect(baseAlone.accuracy).toBeLessThanOrEqual(0.2);
-    expect(random.accuracy).toBeLessThan(coLlm.accuracy - 0.2);
-  });
+      const coLlm = await accuracy(pair, heldOut, () => ({ kind: "gate", gate: search.gate }));
+      const assistantAlone = await accuracy(pair, heldOut, () => ({ kind: "assistant" }));
+      const baseAlone = await accuracy(pair, heldOut, () => ({ kind: "base" }));
+      const greedy = await accuracy(pair, heldOut, () => ({ kind: "greedy" }));
+      const random = await accuracy(pair, heldOut, (index) => ({
+        kind: "random",
+        probability: 0.5,
+        seed: index,
+      }));
+      expect(coLlm.accuracy).toBeGreaterThanOrEqual(assistantAlone.accuracy - 0.05);
+      // Only the answer number of " The answer is N . <eos>" is deferred: 1 token of 6.
+      expect(coLlm.deferralRate).toBeCloseTo(1 / 6, 6);
+      expect(baseAlone.accuracy).toBeLessThanOrEqual(0.2);
+      expect(random.accuracy).toBeLessThan(coLlm.accuracy - 0.2);
+      // Confidence alone picks the confidently wrong base; the hidden-state gate does not.
+      if (variant === "confidently-wrong") expect(greedy.accuracy).toBe(0);
+    },
+  );
 });

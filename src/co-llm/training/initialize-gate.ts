@@ -22,7 +22,7 @@ export interface InitializeGateParams extends GateFitOptions {
   /** Identity of the base the tokens were scored on (the gate records it). */
   baseModel: string;
   /** Scored training tokens ({@link scoreSequences}). */
-  scored: readonly ScoredToken[];
+  scored: readonly Pick<ScoredToken, "baseIsRight" | "assistantIsRight" | "hidden">[];
   /** Labels per scored token. @default weakLabels(scored) */
   labels?: readonly (0 | 1)[];
   /** Weight of a positive (defer) label in the loss. @default 8 */

@@ -16,7 +16,7 @@ describe("initializeGate", () => {
     // 0.5·[0, 1]; mean [−2, 0.25]; mean ‖h‖² = 1, so w = −1 · mean gradient = [2, −0.25].
     const gate = initializeGate({
       baseModel: "b",
-      scored: [token([1, 0]), token([0, 1])] as never,
+      scored: [token([1, 0]), token([0, 1])],
       labels: [1, 0],
       epochs: 1,
     });
@@ -25,7 +25,7 @@ describe("initializeGate", () => {
   });
 
   it("reaches the weighted optimum: one positive against seven negatives on one feature gives g = 8/15", () => {
-    const scored = Array.from({ length: 8 }, () => token([1])) as never;
+    const scored = Array.from({ length: 8 }, () => token([1]));
     const labels = [1, 0, 0, 0, 0, 0, 0, 0] as const;
     const weighted = initializeGate({ baseModel: "b", scored, labels, epochs: 2000 });
     expect(gateProbability(weighted, [1])).toBeCloseTo(8 / 15, 4);
@@ -40,9 +40,7 @@ describe("initializeGate", () => {
   });
 
   it("derives the labels from the scores by default and starts from initialWeights", () => {
-    const scored = [
-      { baseIsRight: false, assistantIsRight: true, hidden: Float32Array.from([1]) },
-    ] as never;
+    const scored = [{ baseIsRight: false, assistantIsRight: true, hidden: Float32Array.from([1]) }];
     const gate = initializeGate({ baseModel: "b", scored, initialWeights: [3], epochs: 1 });
     // g = sigmoid(3), Ẑ = 1: w = 3 − 8·(g − 1).
     expect(gate.weights[0]).toBeCloseTo(3 - 8 * (1 / (1 + Math.exp(-3)) - 1), 5);
@@ -50,8 +48,8 @@ describe("initializeGate", () => {
 
   it("refuses no tokens and a label count that does not match", () => {
     expect(() => initializeGate({ baseModel: "b", scored: [] })).toThrow(InvalidArgumentError);
-    expect(() =>
-      initializeGate({ baseModel: "b", scored: [token([1])] as never, labels: [1, 0] }),
-    ).toThrow(/one label per scored token/);
+    expect(() => initializeGate({ baseModel: "b", scored: [token([1])], labels: [1, 0] })).toThrow(
+      /one label per scored token/,
+    );
   });
 });

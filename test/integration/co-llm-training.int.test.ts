@@ -10,6 +10,7 @@ import { coLlmDecode } from "../../src/co-llm/co-llm-decode.js";
 import type { DeferralPolicy } from "../../src/co-llm/deferral-policy.js";
 import {
   CO_LLM_FIXTURE_DIMENSIONS,
+  CO_LLM_FIXTURE_VARIANTS,
   createCoLlmFixture,
   type CoLlmFixture,
   type CoLlmFixtureTask,
@@ -36,7 +37,13 @@ interface Pair {
   assistant: LlamaTokenModel;
 }
 
-const VARIANTS: readonly CoLlmFixtureVariant[] = ["standard", "confidently-wrong"];
+/** The fixture's probabilities of the right answer (undefined: no constructed logit, tiny). */
+const RIGHT_ANSWER: Record<CoLlmFixtureVariant, { base?: number; assistant: number }> = {
+  standard: { base: 0.05, assistant: 0.99 },
+  uncertain: { base: 0.4, assistant: 0.99 },
+  "confidently-wrong": { assistant: 0.9 },
+};
+const VARIANTS = CO_LLM_FIXTURE_VARIANTS;
 let directory: string;
 const pairs = new Map<CoLlmFixtureVariant, Pair>();
 
@@ -120,14 +127,10 @@ describe("training the Co-LLM gate on the fixture", () => {
         const isAnswer = token.position === 3;
         expect(labels[index]).toBe(isAnswer ? 1 : 0);
         if (isAnswer) {
-          // The fixture's probabilities of the right answer (the base's is tiny in both variants).
-          expect(token.baseLogProbability).toBeLessThan(Math.log(0.06));
-          expect(token.assistantLogProbability).toBeCloseTo(
-            Math.log(variant === "standard" ? 0.99 : 0.9),
-            2,
-          );
-          if (variant === "standard")
-            expect(token.baseLogProbability).toBeCloseTo(Math.log(0.05), 2);
+          const expected = RIGHT_ANSWER[variant];
+          expect(token.assistantLogProbability).toBeCloseTo(Math.log(expected.assistant), 2);
+          if (expected.base === undefined) expect(token.baseLogProbability).toBeLessThan(-3);
+          else expect(token.baseLogProbability).toBeCloseTo(Math.log(expected.base), 2);
           expect(token.hidden[CO_LLM_FIXTURE_DIMENSIONS.hard]).toBeGreaterThan(1);
         }
       });

@@ -64,4 +64,19 @@ describe("scoreSequences", () => {
       }),
     ).rejects.toThrow(VocabularyMismatchError);
   });
+
+  it("stops between sequences when the signal aborts, with its reason", async () => {
+    const { base, assistant } = fakePair();
+    const controller = new AbortController();
+    controller.abort(new Error("stop scoring"));
+    await expect(
+      scoreSequences({
+        base,
+        assistant,
+        sequences: [{ prompt: [1], answer: [2] }],
+        signal: controller.signal,
+      }),
+    ).rejects.toThrow("stop scoring");
+    expect(base.batches).toEqual([]);
+  });
 });

@@ -5,7 +5,7 @@
  * with `η = 1` never defers but records `g_t` at every generated token) that give 0 %, 10 %, …,
  * 90 % deferral; plus the Youden's-J threshold of `g` against "the assistant's argmax ≠ the
  * base's", taken on the **teacher-forced validation tokens** (where both argmaxes are known
- * without a second decode). Each candidate is scored by a collaborative decode of every
+ * without a second decode). Each distinct candidate is scored by a collaborative decode of every
  * validation task (exact match); the best wins, ties going to the lower deferral rate.
  *
  * @module
@@ -113,22 +113,28 @@ export async function searchThreshold(
     if (threshold !== undefined) candidates.push({ source: "youden", threshold });
   }
 
+  // Candidates often coincide (ties in g): each distinct η is decoded once.
+  const scores = new Map<number, Pick<ThresholdCandidate, "accuracy" | "deferralRate">>();
   const table: ThresholdCandidate[] = [];
   for (const candidate of candidates) {
-    let right = 0;
-    let deferred = 0;
-    let generated = 0;
-    for (const task of validation) {
-      const result = await decode(candidate.threshold, task);
-      if (isExactMatch(result.text, task.answer)) right += 1;
-      deferred += result.steps.filter((step) => step.author === "assistant").length;
-      generated += result.steps.length;
+    let score = scores.get(candidate.threshold);
+    if (score === undefined) {
+      let right = 0;
+      let deferred = 0;
+      let generated = 0;
+      for (const task of validation) {
+        const result = await decode(candidate.threshold, task);
+        if (isExactMatch(result.text, task.answer)) right += 1;
+        deferred += result.steps.filter((step) => step.author === "assistant").length;
+        generated += result.steps.length;
+      }
+      score = {
+        accuracy: right / validation.length,
+        deferralRate: generated === 0 ? 0 : deferred / generated,
+      };
+      scores.set(candidate.threshold, score);
     }
-    table.push({
-      ...candidate,
-      accuracy: right / validation.length,
-      deferralRate: generated === 0 ? 0 : deferred / generated,
-    });
+    table.push({ ...candidate, ...score });
   }
   const best = table.reduce((chosen, row) =>
     row.accuracy > chosen.accuracy ||

@@ -71,6 +71,8 @@ describe("searchThreshold", () => {
     expect(result.table[9]).toMatchObject({ threshold: 0, accuracy: 1, deferralRate: 1 });
     expect(result.table[10]).toMatchObject({ threshold: LOW, accuracy: 1, deferralRate: 0.2 });
     expect(result.best).toBe(result.table[1]);
+    // 3 distinct η (HIGH, LOW, 0) decoded once each, after the base-only decode: 4 sessions.
+    expect(base.sessions.started).toBe(4);
     expect(result.gate).toEqual({ ...gate, threshold: LOW });
   });
 

@@ -1,9 +1,10 @@
 /**
  * Co-LLM (Shen et al., ACL 2024): token-level deferral from a base model to an assistant
- * (expert) through a learned switch on the base's hidden state. This first step holds greedy
- * collaborative decoding on the embedded engine (node-llama-cpp, imported on first use), the
- * reference code's baselines on the same decoder, the gate's typed form, answer metrics, and
- * offline fixtures (generated GGUF pairs) that make the method observable.
+ * (expert) through a learned switch on the base's hidden state. It holds greedy collaborative
+ * decoding on the embedded engine (node-llama-cpp, imported on first use), the reference code's
+ * baselines on the same decoder, the gate's typed form, training the gate as library functions
+ * (scoring, weak labels, weighted-BCE initialisation, marginal-likelihood fit, threshold
+ * search), answer metrics, and offline fixtures (generated GGUF pairs) that make it observable.
  *
  * @module
  */
@@ -29,7 +30,30 @@ export {
   type LlamaTokenModel,
   type LoadLlamaTokenModelOptions,
 } from "./llama-token-model.js";
-export type { NextToken, TokenModel, TokenModelSession } from "./token-model.js";
+export type { AppendOptions, NextToken, TokenModel, TokenModelSession } from "./token-model.js";
+export {
+  scoreSequences,
+  type ScoredToken,
+  type ScoreSequencesParams,
+  type TrainingSequence,
+} from "./training/score-sequences.js";
+export { weakLabels } from "./training/weak-labels.js";
+export type { GateFitOptions } from "./training/gradient-descent.js";
+export { initializeGate, type InitializeGateParams } from "./training/initialize-gate.js";
+export {
+  assistantResponsibility,
+  fitMarginalLikelihood,
+  marginalLogLikelihood,
+  type FitMarginalLikelihoodParams,
+} from "./training/fit-marginal-likelihood.js";
+export {
+  quantileThreshold,
+  searchThreshold,
+  youdenThreshold,
+  type SearchThresholdParams,
+  type SearchThresholdResult,
+  type ThresholdCandidate,
+} from "./training/search-threshold.js";
 export type { CoLlmTask } from "./tasks.js";
 export { assertSameVocabulary } from "./vocabulary.js";
 export { VocabularyMismatchError } from "./vocabulary-mismatch-error.js";

@@ -127,7 +127,14 @@ export async function loadLlamaTokenModel(
                 token as Token,
                 {
                   generateNext: {
-                    logits: { filter: { includeTop: 1 } },
+                    logits: {
+                      filter: {
+                        includeTop: 1,
+                        ...(appendOptions?.logProbabilityOf !== undefined
+                          ? { tokens: [appendOptions.logProbabilityOf as Token] }
+                          : {}),
+                      },
+                    },
                     totalLogitWeight: true,
                   },
                 },
@@ -138,7 +145,12 @@ export async function loadLlamaTokenModel(
           input as Parameters<LlamaContextSequence["controlledEvaluate"]>[0],
         );
         const next = output[tokens.length - 1]?.next;
-        const top = next?.logits ? [...next.logits.keys()][0] : undefined;
+        // The filter returns the top token and the one asked for: the argmax has the largest logit.
+        let top: number | undefined;
+        let maxLogit = Number.NEGATIVE_INFINITY;
+        for (const [token, logit] of next?.logits ?? []) {
+          if (logit > maxLogit) [top, maxLogit] = [token, logit];
+        }
         if (next === undefined || top === undefined || next.totalLogitWeight === undefined) {
           throw new Error(
             `node-llama-cpp returned no logits for the last token of a batch (${identity}).`,
@@ -146,6 +158,12 @@ export async function loadLlamaTokenModel(
         }
         // The argmax has logit l_max, so p = 1 / Σ exp(l − l_max) = 1 / totalLogitWeight.
         const result: NextToken = { token: top, confidence: 1 / next.totalLogitWeight };
+        const asked = appendOptions?.logProbabilityOf;
+        if (asked !== undefined) {
+          const logit = next.logits?.get(asked as Token) ?? Number.NEGATIVE_INFINITY;
+          // log p(t) = l_t − l_max − ln Σ exp(l − l_max).
+          result.logProbability = logit - maxLogit - Math.log(next.totalLogitWeight);
+        }
         if (appendOptions?.hidden) result.hidden = readHidden(context, identity, hiddenStates);
         return result;
       },

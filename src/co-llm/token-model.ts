@@ -16,6 +16,19 @@ export interface NextToken {
   confidence: number;
   /** The final-norm hidden state at the last appended position, when requested. */
   hidden?: Float32Array;
+  /**
+   * Natural-log probability (temperature 1) of the token asked for with `logProbabilityOf`
+   * (teacher forcing: the gold next token), when requested.
+   */
+  logProbability?: number;
+}
+
+/** What {@link TokenModelSession.append} computes besides the argmax. */
+export interface AppendOptions {
+  /** Return the final hidden state at the last appended position. */
+  hidden?: boolean;
+  /** Return the log probability of this token as the next one. */
+  logProbabilityOf?: number;
 }
 
 /** One incremental decode over a model: its cache holds every token appended so far. */
@@ -24,7 +37,7 @@ export interface TokenModelSession {
    * Evaluates `tokens` after those appended before (one batch) and returns the distribution
    * after the last of them. `tokens` is never empty.
    */
-  append(tokens: readonly number[], options?: { hidden?: boolean }): Promise<NextToken>;
+  append(tokens: readonly number[], options?: AppendOptions): Promise<NextToken>;
   /** Frees the session (its cache may be reused by a later session). */
   dispose(): Promise<void>;
 }

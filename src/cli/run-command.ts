@@ -20,7 +20,7 @@ import { describeCliFailure } from "./flag-errors.js";
 import { readPromptMessages } from "./prompt-input.js";
 import type { CliIo } from "./cli-io.js";
 import { addModelOptions, flagsToConfig, type ModelFlags } from "./model-options.js";
-import { summarizeRun } from "../budget/run-summary.js";
+import { summarizeRun } from "../config/run-summary.js";
 import { consumeRunStream, printAnswerAndSummary } from "./stream-run-output.js";
 
 interface OutputFlags {

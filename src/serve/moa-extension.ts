@@ -1,6 +1,6 @@
 import type { ResolvedMoaConfig } from "../config/moa-config.js";
 import type { PriceRow } from "../models/price-table.js";
-import { summarizeRun } from "../budget/run-summary.js";
+import { summarizeRun } from "../config/run-summary.js";
 import type { MoaState } from "../state/moa-state.js";
 
 /** The `moa` object of every completion: how the virtual model produced the answer. */

@@ -26,7 +26,7 @@ export class RunGate {
       this.#running += 1;
       return Promise.resolve(this.#release());
     }
-    if (this.#waiting.length >= this.maxQueue) return Promise.resolve(undefined);
+    if (this.#waiting.length >= this.maxQueue || signal?.aborted) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       const admit = () => {
         signal?.removeEventListener("abort", leave);

@@ -322,7 +322,7 @@ function toStoredConfig(config: ResolvedMoaConfig) {
 }
 
 /** Simulated latencies and lengths: enough to watch the layers run, fast enough for a demo. */
-const SIMULATION = {
+export const SIMULATION = {
   defaultModel: {
     latencyMs: { distribution: "uniform" as const, min: 150, max: 450 },
     tokensPerSecond: 400,

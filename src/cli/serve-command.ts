@@ -11,6 +11,7 @@ import { withCliRuntime } from "./cli-runtime.js";
 import { CliError, EXIT } from "./cli-error.js";
 import type { CliIo } from "./cli-io.js";
 import { loadPriceTable, PRICE_FILE_HELP } from "./price-file.js";
+import { SIMULATION } from "./run-command.js";
 
 /** Flags of `moa serve`. */
 export interface ServeFlags {
@@ -47,7 +48,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       const prices = loadPriceTable(flags.prices);
       io.exitCode = await withCliRuntime(
         {
-          ...(flags.simulate ? { simulation: {} } : {}),
+          ...(flags.simulate ? { simulation: SIMULATION } : {}),
           banner: (url) =>
             `SIMULATED server: every virtual model answers from a loopback simulator at ${url} (synthetic answers, no API keys).\n`,
         },

@@ -3,7 +3,7 @@ import { ChatOpenAI } from "@langchain/openai";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listen, serveModelLoader, shutDown } from "../../src/cli/serve-command.js";
-import { simulatedEnvironment } from "../../src/cli/simulated-environment.js";
+import { SIMULATED_API_KEY, simulatedEnvironment } from "../../src/cli/simulated-environment.js";
 import { PRESET_NAMES } from "../../src/presets/presets.js";
 import {
   createMoaServeApp,
@@ -20,6 +20,7 @@ const servers: Array<Awaited<ReturnType<typeof listen>>> = [];
 const MODELS = {
   "test-moa": { proposers: ["openai:p1", "openai:p2"], aggregator: "openai:agg", layers: 2 },
   "slow-moa": { proposers: ["openai:slow"], aggregator: "openai:agg", layers: 2 },
+  "leaky-moa": { proposers: ["openai:p1"], aggregator: "openai:leaky", layers: 1, retries: 0 },
 };
 
 async function startServer(overrides: Partial<MoaServeAppOptions> = {}): Promise<string> {
@@ -41,7 +42,11 @@ let url: string;
 
 beforeAll(async () => {
   simulator = await startSimulator({
-    models: { slow: { latencyMs: 20_000 } },
+    models: {
+      slow: { latencyMs: 20_000 },
+      // A provider that quotes the rejected key in its error, as some proxies do.
+      leaky: { faults: () => ({ kind: "status", status: 401, echoApiKey: true }) },
+    },
     defaultModel: { tokensPerSecond: 2000 },
   });
   url = await startServer();
@@ -159,6 +164,33 @@ describe("moa serve", () => {
     expect(unknown.error).toMatchObject({ param: "model", code: "model_not_found" });
     expect(unknown.message).toContain("test-moa");
     expect(unknown.message).toContain("moa-lite");
+  });
+
+  it("never shows the provider key in an error response, streamed or not, or in the log", async () => {
+    const lines: string[] = [];
+    const logged = await startServer({ log: (line) => void lines.push(line) });
+    const post = (stream: boolean) =>
+      fetch(`${logged}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          model: "leaky-moa",
+          stream,
+          messages: [{ role: "user", content: "hi" }],
+        }),
+      });
+    const plain = await post(false);
+    expect(plain.status).toBeGreaterThanOrEqual(500);
+    const body = await plain.text();
+    expect(JSON.parse(body)).toMatchObject({ error: { type: expect.any(String) } });
+    const streamed = await (await post(true)).text();
+    expect(streamed).toMatch(/"error"/);
+    expect(streamed.trim().endsWith("data: [DONE]")).toBe(true);
+    expect(simulator.requests.some((entry) => entry.model === "leaky")).toBe(true);
+    for (const text of [body, streamed, lines.join("\n")]) {
+      expect(text).not.toContain(SIMULATED_API_KEY);
+    }
+    expect(lines.length).toBeGreaterThan(0);
   });
 
   it("lists every preset and the configured virtual models on /v1/models, and answers /health", async () => {

@@ -20,6 +20,7 @@ const servers: Array<Awaited<ReturnType<typeof listen>>> = [];
 const MODELS = {
   "test-moa": { proposers: ["openai:p1", "openai:p2"], aggregator: "openai:agg", layers: 2 },
   "slow-moa": { proposers: ["openai:slow"], aggregator: "openai:agg", layers: 2 },
+  "slow-aggregator": { aggregator: "openai:slow", layers: 1 },
   "leaky-moa": { proposers: ["openai:p1"], aggregator: "openai:leaky", layers: 1, retries: 0 },
 };
 
@@ -120,6 +121,9 @@ describe("moa serve", () => {
     });
     const reply = await model.invoke("Hello");
     expect(String(reply.content)).toBeTruthy();
+    let streamed = "";
+    for await (const chunk of await model.stream("Hello")) streamed += String(chunk.content);
+    expect(streamed).toBeTruthy();
     const sent = (name: string) => simulator.requests.find((entry) => entry.model === name)!.body!;
     expect(sent("agg")).toMatchObject({ temperature: 0.1, max_tokens: 77 });
     // The proposers keep the preset's sampling (moa: T=0.7, 2048 tokens).
@@ -246,19 +250,20 @@ describe("moa serve", () => {
     await simulator.idle();
   });
 
-  it.each([false, true])(
-    "a client that disconnects cancels the in-flight proposer calls (stream: %s)",
-    async (stream) => {
+  it.each([
+    ["slow-moa", false],
+    ["slow-moa", true],
+    ["slow-aggregator", false],
+    ["slow-aggregator", true],
+  ] as const)(
+    "a client that disconnects cancels the in-flight upstream call within 100 ms (%s, stream: %s)",
+    async (model, stream) => {
       simulator.reset();
       const controller = new AbortController();
       const done = fetch(`${url}/v1/chat/completions`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-          model: "slow-moa",
-          stream,
-          messages: [{ role: "user", content: "hi" }],
-        }),
+        body: JSON.stringify({ model, stream, messages: [{ role: "user", content: "hi" }] }),
         signal: controller.signal,
       }).then((response) => response.body?.getReader().read());
       await waitFor(() => simulator.countRequests({ model: "slow" }) === 1);

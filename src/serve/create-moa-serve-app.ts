@@ -8,7 +8,10 @@ import { InvalidInputError } from "../errors/invalid-input-error.js";
 import { ModelCallError } from "../errors/model-call-error.js";
 import { redactSecrets } from "../errors/redact-secrets.js";
 import { DEFAULT_PRICES, type PriceRow } from "../models/price-table.js";
-import { parseChatCompletionRequest } from "./chat-completion-request.js";
+import {
+  parseChatCompletionRequest,
+  type ChatCompletionRequest,
+} from "./chat-completion-request.js";
 import { moaExtension } from "./moa-extension.js";
 import { runMoa, type MoaRunResult, type ServeModelLoader } from "./moa-run.js";
 import { openAIError, type OpenAIErrorBody } from "./openai-error.js";
@@ -140,73 +143,29 @@ export function createMoaServeApp(options: MoaServeAppOptions): Hono {
         429,
       );
     }
-    const completion = {
+    const completion: CompletionRun = {
       id: `chatcmpl-moa-${randomUUID()}`,
       created: nowSeconds(),
       model: request.model,
+      config,
+      request,
+      prices,
+      signal,
+      release,
+      log: options.log,
+      start: (controller, onDelta) => {
+        const started = performance.now();
+        return runMoa(config, request, {
+          loadModel: options.loadModel,
+          prices,
+          signal: AbortSignal.any([signal, controller.signal]),
+          ...(onDelta ? { onDelta } : {}),
+        }).then((result) => ({ result, latencyMs: performance.now() - started }));
+      },
     };
-    const run = (controller: AbortController, onDelta?: (text: string) => void) => {
-      const started = performance.now();
-      return runMoa(config, request, {
-        loadModel: options.loadModel,
-        prices,
-        signal: AbortSignal.any([signal, controller.signal]),
-        ...(onDelta ? { onDelta } : {}),
-      }).then((result) => ({ result, latencyMs: performance.now() - started }));
-    };
-    if (request.stream !== true) {
-      try {
-        const { result, latencyMs } = await run(new AbortController());
-        return c.json({
-          ...completion,
-          object: "chat.completion",
-          choices: [
-            {
-              index: 0,
-              message: { role: "assistant", content: result.answer, refusal: null },
-              logprobs: null,
-              finish_reason: "stop",
-            },
-          ],
-          usage: openAIUsage(result),
-          moa: moaExtension(result.state, config, prices, latencyMs),
-        });
-      } catch (error) {
-        const failure = describeFailure(error, options.log);
-        return c.json(failure.body, failure.status);
-      } finally {
-        release();
-      }
-    }
-    return sseResponse(c, (send, controller) => {
-      const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
-        send({ ...completion, object: "chat.completion.chunk", choices, ...extra });
-      const delta = (content: Record<string, string>, finish: string | null = null) =>
-        chunk([{ index: 0, delta: content, logprobs: null, finish_reason: finish }]);
-      delta({ role: "assistant", content: "" });
-      let streamed = false;
-      return run(controller, (text) => {
-        streamed = true;
-        delta({ content: text });
-      })
-        .then(({ result, latencyMs }) => {
-          // A ranker's answer is a proposal: it never streamed, so it goes out in one piece.
-          if (!streamed && result.answer) delta({ content: result.answer });
-          const moa = moaExtension(result.state, config, prices, latencyMs);
-          if (request.stream_options?.include_usage === true) {
-            delta({}, "stop");
-            chunk([], { usage: openAIUsage(result), moa });
-          } else {
-            chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: "stop" }], { moa });
-          }
-        })
-        .catch((error: unknown) => {
-          if (!signal.aborted && !controller.signal.aborted) {
-            send(describeFailure(error, options.log).body);
-          }
-        })
-        .finally(release);
-    });
+    return request.stream === true
+      ? streamedCompletion(c, completion)
+      : jsonCompletion(c, completion);
   });
 
   app.notFound((c) =>
@@ -225,6 +184,103 @@ export function createMoaServeApp(options: MoaServeAppOptions): Hono {
     return c.json(failure.body, failure.status);
   });
   return app;
+}
+
+/** One admitted completion: what answering it needs. */
+interface CompletionRun {
+  id: string;
+  created: number;
+  model: string;
+  config: ResolvedMoaConfig;
+  request: ChatCompletionRequest;
+  prices: readonly PriceRow[];
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+  /** Frees the run's slot of the gate. */
+  release: () => void;
+  log: ((line: string) => void) | undefined;
+  /** Starts the run; `controller` cancels it too. */
+  start: (
+    controller: AbortController,
+    onDelta?: (text: string) => void,
+  ) => Promise<{ result: MoaRunResult; latencyMs: number }>;
+}
+
+/** Answers a completion as one JSON `chat.completion` object. */
+async function jsonCompletion(c: Context, run: CompletionRun): Promise<Response> {
+  try {
+    const { result, latencyMs } = await run.start(new AbortController());
+    return c.json({
+      id: run.id,
+      object: "chat.completion",
+      created: run.created,
+      model: run.model,
+      choices: [
+        {
+          index: 0,
+          message: { role: "assistant", content: result.answer, refusal: null },
+          logprobs: null,
+          finish_reason: "stop",
+        },
+      ],
+      usage: openAIUsage(result),
+      moa: moaExtension(result.state, run.config, run.prices, latencyMs),
+    });
+  } catch (error) {
+    // Nobody reads the answer to a client that went away; it is no failure worth a log line.
+    if (run.signal.aborted) {
+      return c.json(openAIError("The client closed the request.", "invalid_request_error"), 400);
+    }
+    const failure = describeFailure(error, run.log);
+    return c.json(failure.body, failure.status);
+  } finally {
+    run.release();
+  }
+}
+
+/**
+ * Answers a completion as SSE `chat.completion.chunk`s: the aggregator's tokens, then the
+ * finish chunk and (with `stream_options.include_usage`) the usage chunk; the `moa` object is
+ * on the last one. A failed run sends an OpenAI `error` event before `[DONE]`.
+ */
+function streamedCompletion(c: Context, run: CompletionRun): Response {
+  return sseResponse(c, (send, controller) => {
+    const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
+      send({
+        id: run.id,
+        object: "chat.completion.chunk",
+        created: run.created,
+        model: run.model,
+        choices,
+        ...extra,
+      });
+    const delta = (content: Record<string, string>, finish: string | null = null) =>
+      chunk([{ index: 0, delta: content, logprobs: null, finish_reason: finish }]);
+    delta({ role: "assistant", content: "" });
+    let streamed = false;
+    return run
+      .start(controller, (text) => {
+        streamed = true;
+        delta({ content: text });
+      })
+      .then(({ result, latencyMs }) => {
+        // A ranker's answer is a proposal: it never streamed, so it goes out in one piece.
+        if (!streamed && result.answer) delta({ content: result.answer });
+        const moa = moaExtension(result.state, run.config, run.prices, latencyMs);
+        if (run.request.stream_options?.include_usage === true) {
+          delta({}, "stop");
+          chunk([], { usage: openAIUsage(result), moa });
+        } else {
+          chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: "stop" }], { moa });
+        }
+      })
+      .catch((error: unknown) => {
+        if (!run.signal.aborted && !controller.signal.aborted) {
+          send(describeFailure(error, run.log).body);
+        }
+      })
+      .finally(run.release);
+  });
 }
 
 /**

@@ -18,7 +18,7 @@ import { CliError, EXIT } from "./cli-error.js";
 import { localThreadsEnvironment, THREADS_HELP } from "./local-threads.js";
 import type { CliIo } from "./cli-io.js";
 import { withCliRuntime } from "./cli-runtime.js";
-import { summarizeRun } from "./run-summary.js";
+import { summarizeRun } from "../config/run-summary.js";
 import { consumeRunStream, printAnswerAndSummary } from "./stream-run-output.js";
 
 /** The demo's question when none is given. */

@@ -3,7 +3,7 @@ import { createMoaAnswerer, type Answerer } from "../eval/answerer.js";
 import type { ProviderEnvironment } from "../models/index.js";
 import { loadChatModel } from "../load-chat-model.js";
 import { DEFAULT_PRICES, type PriceRow } from "../models/price-table.js";
-import { summarizeRun } from "./run-summary.js";
+import { summarizeRun } from "../config/run-summary.js";
 
 /** Answers a conversation with the Mixture-of-Agents of a configuration (one graph run). */
 export type MoaRunner = Answerer;

@@ -6,7 +6,7 @@ import type { PriceRow } from "../models/price-table.js";
 import { runBatchOnServer } from "../remote/run-batch-on-server.js";
 import type { MoaState } from "../state/moa-state.js";
 import type { MoaRunner } from "./eval-moa-runner.js";
-import { summarizeRun } from "./run-summary.js";
+import { summarizeRun } from "../config/run-summary.js";
 
 /**
  * A {@link MoaRunner} that runs each instance on a LangGraph server (`--server`) instead of in

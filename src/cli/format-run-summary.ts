@@ -1,5 +1,5 @@
 import Table from "cli-table3";
-import type { RunSummary } from "./run-summary.js";
+import type { RunSummary } from "../config/run-summary.js";
 
 /** Renders the per-layer table and the totals as plain text for a terminal. */
 export function formatRunSummary(summary: RunSummary, options: { color?: boolean } = {}): string {

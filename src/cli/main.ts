@@ -14,6 +14,7 @@ import { registerDemoCommand } from "./demo-command.js";
 import { registerEvalCommand } from "./eval-command.js";
 import { registerModelsCommand } from "./models-command.js";
 import { registerRunCommand } from "./run-command.js";
+import { registerServeCommand } from "./serve-command.js";
 import { registerSimCommand } from "./sim-command.js";
 import { registerThreadsCommand } from "./threads-command.js";
 
@@ -32,6 +33,7 @@ export function createProgram(io: CliIo): Command {
   registerPlanCommand(program, io);
   registerModelsCommand(program, io);
   registerDemoCommand(program, io);
+  registerServeCommand(program, io);
   // A usage error prints its one-line message and where the usage is, not the whole help.
   for (const command of allCommands(program)) {
     command.showHelpAfterError(helpHint(command));

@@ -20,7 +20,7 @@ import { describeCliFailure } from "./flag-errors.js";
 import { readPromptMessages } from "./prompt-input.js";
 import type { CliIo } from "./cli-io.js";
 import { addModelOptions, flagsToConfig, type ModelFlags } from "./model-options.js";
-import { summarizeRun } from "./run-summary.js";
+import { summarizeRun } from "../config/run-summary.js";
 import { consumeRunStream, printAnswerAndSummary } from "./stream-run-output.js";
 
 interface OutputFlags {
@@ -322,7 +322,7 @@ function toStoredConfig(config: ResolvedMoaConfig) {
 }
 
 /** Simulated latencies and lengths: enough to watch the layers run, fast enough for a demo. */
-const SIMULATION = {
+export const SIMULATION = {
   defaultModel: {
     latencyMs: { distribution: "uniform" as const, min: 150, max: 450 },
     tokensPerSecond: 400,

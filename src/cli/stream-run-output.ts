@@ -5,7 +5,7 @@ import { messageText } from "../models/index.js";
 import type { MoaState } from "../state/moa-state.js";
 import type { CliIo } from "./cli-io.js";
 import { formatRunSummary } from "./format-run-summary.js";
-import type { RunSummary } from "./run-summary.js";
+import type { RunSummary } from "../config/run-summary.js";
 
 /** What {@link consumeRunStream} saw of a run. */
 export interface StreamedRun {

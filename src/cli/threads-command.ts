@@ -8,7 +8,7 @@ import type { CliIo } from "./cli-io.js";
 import { requireWritableOut } from "./eval-options.js";
 import { formatRunSummary } from "./format-run-summary.js";
 import { loadPriceTable } from "./price-file.js";
-import { summarizeRun } from "./run-summary.js";
+import { summarizeRun } from "../config/run-summary.js";
 import { threadTurns, type ThreadTurn } from "./thread-history.js";
 
 interface StoreFlags {

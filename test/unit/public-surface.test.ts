@@ -24,6 +24,7 @@ describe("public surface", () => {
       "./testing ← src/testing/index.ts",
       "./ablation ← src/ablation/index.ts",
       "./local ← src/local/index.ts",
+      "./serve ← src/serve/index.ts",
       "./co-llm ← src/co-llm/index.ts",
     ]);
   });

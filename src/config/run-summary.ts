@@ -4,7 +4,7 @@ import {
   priceTokens,
   type PriceRow,
 } from "../models/price-table.js";
-import type { ResolvedMoaConfig } from "../config/moa-config.js";
+import type { ResolvedMoaConfig } from "./moa-config.js";
 import type { Aggregation } from "../state/aggregation.js";
 import type { Proposal, Usage } from "../state/proposal.js";
 

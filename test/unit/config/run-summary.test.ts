@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatRunSummary } from "../../../src/cli/format-run-summary.js";
-import { summarizeRun } from "../../../src/cli/run-summary.js";
+import { summarizeRun } from "../../../src/config/run-summary.js";
 import { parseMoaConfig, type PriceRow, type Proposal } from "../../../src/index.js";
 
 const config = parseMoaConfig(

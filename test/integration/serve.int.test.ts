@@ -1,0 +1,288 @@
+import type { AddressInfo } from "node:net";
+import { ChatOpenAI } from "@langchain/openai";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listen, serveModelLoader, shutDown } from "../../src/cli/serve-command.js";
+import { SIMULATED_API_KEY, simulatedEnvironment } from "../../src/cli/simulated-environment.js";
+import { PRESET_NAMES } from "../../src/presets/presets.js";
+import {
+  createMoaServeApp,
+  virtualModels,
+  type MoaServeAppOptions,
+} from "../../src/serve/index.js";
+import { startSimulator, type Simulator } from "../../src/testing/index.js";
+
+// `moa serve` in-process: the Hono app on @hono/node-server (port 0), its models pointed at the
+// loopback simulator, called with the official `openai` client and with `ChatOpenAI`.
+let simulator: Simulator;
+const servers: Array<Awaited<ReturnType<typeof listen>>> = [];
+
+const MODELS = {
+  "test-moa": { proposers: ["openai:p1", "openai:p2"], aggregator: "openai:agg", layers: 2 },
+  "slow-moa": { proposers: ["openai:slow"], aggregator: "openai:agg", layers: 2 },
+  "slow-aggregator": { aggregator: "openai:slow", layers: 1 },
+  "leaky-moa": { proposers: ["openai:p1"], aggregator: "openai:leaky", layers: 1, retries: 0 },
+};
+
+async function startServer(overrides: Partial<MoaServeAppOptions> = {}): Promise<string> {
+  const app = createMoaServeApp({
+    models: virtualModels(MODELS),
+    loadModel: serveModelLoader(simulatedEnvironment(simulator.url, {})),
+    ...overrides,
+  });
+  const server = await listen(app.fetch, "127.0.0.1", 0);
+  servers.push(server);
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function client(url: string, apiKey = "unused"): OpenAI {
+  return new OpenAI({ baseURL: `${url}/v1`, apiKey, maxRetries: 0 });
+}
+
+let url: string;
+
+beforeAll(async () => {
+  simulator = await startSimulator({
+    models: {
+      slow: { latencyMs: 20_000 },
+      // A provider that quotes the rejected key in its error, as some proxies do.
+      leaky: { faults: () => ({ kind: "status", status: 401, echoApiKey: true }) },
+    },
+    defaultModel: { tokensPerSecond: 2000 },
+  });
+  url = await startServer();
+});
+
+afterAll(async () => {
+  for (const server of servers) {
+    await shutDown(server, 0);
+  }
+  await simulator?.close();
+});
+
+describe("moa serve", () => {
+  it("answers a chat completion with a unique id, the totals as usage, and the moa object", async () => {
+    const openai = client(url);
+    const request = {
+      model: "test-moa",
+      messages: [{ role: "user" as const, content: "Why is the sky blue?" }],
+    };
+    const first = await openai.chat.completions.create(request);
+    const second = await openai.chat.completions.create(request);
+    expect(first.id).toMatch(/^chatcmpl-moa-[0-9a-f-]{36}$/);
+    expect(second.id).not.toBe(first.id);
+    expect(first.object).toBe("chat.completion");
+    expect(first.model).toBe("test-moa");
+    expect(first.choices[0]!.message.content).toBeTruthy();
+    expect(first.choices[0]!.finish_reason).toBe("stop");
+    const moa = (first as unknown as { moa: Record<string, any> }).moa;
+    expect(moa.layers).toBe(2);
+    expect(moa.status).toBe("ok");
+    expect(
+      moa.proposers.map((row: { id: string; role: string }) => `${row.role}:${row.id}`),
+    ).toEqual(["proposer:p1", "proposer:p2", "aggregator:agg"]);
+    expect(first.usage!.total_tokens).toBe(moa.tokens.total);
+    expect(first.usage!.prompt_tokens).toBeGreaterThan(0);
+  });
+
+  it("streams OpenAI chunks, with usage and the moa object in the last one (stream_options.include_usage)", async () => {
+    const stream = await client(url).chat.completions.create({
+      model: "test-moa",
+      messages: [{ role: "user", content: "Name three rivers." }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(new Set(chunks.map((chunk) => chunk.id)).size).toBe(1);
+    expect(chunks[0]!.id).toMatch(/^chatcmpl-moa-/);
+    const text = chunks.map((chunk) => chunk.choices[0]?.delta.content ?? "").join("");
+    expect(text.length).toBeGreaterThan(0);
+    expect(
+      chunks.filter((chunk) => (chunk.choices[0]?.delta.content ?? "") !== "").length,
+    ).toBeGreaterThan(1);
+    expect(chunks.at(-2)!.choices[0]!.finish_reason).toBe("stop");
+    const last = chunks.at(-1)! as (typeof chunks)[number] & {
+      moa?: { tokens: { total: number } };
+    };
+    expect(last.choices).toEqual([]);
+    expect(last.usage!.total_tokens).toBeGreaterThan(0);
+    expect(last.moa!.tokens.total).toBe(last.usage!.total_tokens);
+  });
+
+  it("works as the endpoint of ChatOpenAI, request temperature and max_tokens reaching the aggregator only", async () => {
+    simulator.reset();
+    const model = new ChatOpenAI({
+      model: "test-moa",
+      apiKey: "unused",
+      temperature: 0.1,
+      maxTokens: 77,
+      configuration: { baseURL: `${url}/v1` },
+    });
+    const reply = await model.invoke("Hello");
+    expect(String(reply.content)).toBeTruthy();
+    let streamed = "";
+    for await (const chunk of await model.stream("Hello")) streamed += String(chunk.content);
+    expect(streamed).toBeTruthy();
+    const sent = (name: string) => simulator.requests.find((entry) => entry.model === name)!.body!;
+    expect(sent("agg")).toMatchObject({ temperature: 0.1, max_tokens: 77 });
+    // The proposers keep the preset's sampling (moa: T=0.7, 2048 tokens).
+    expect(sent("p1")).toMatchObject({ temperature: 0.7, max_tokens: 2048 });
+  });
+
+  it("answers a bad field with a 400 naming `param`, tools with a 400 on `tools`, and an unknown model with a 404", async () => {
+    const openai = client(url);
+    const messages = [{ role: "user" as const, content: "hi" }];
+    const failure = (promise: Promise<unknown>) =>
+      promise.then(
+        () => expect.fail("expected an error"),
+        (error: unknown) => error as InstanceType<typeof OpenAI.APIError>,
+      );
+    const badTemperature = await failure(
+      openai.chat.completions.create({ model: "test-moa", messages, temperature: 5 }),
+    );
+    expect(badTemperature.status).toBe(400);
+    expect(badTemperature.error).toMatchObject({
+      type: "invalid_request_error",
+      param: "temperature",
+    });
+    const badMessage = await failure(
+      openai.chat.completions.create({
+        model: "test-moa",
+        messages: [{ role: "user", content: 3 as never }],
+      }),
+    );
+    expect(badMessage.error).toMatchObject({ param: "messages[0].content" });
+    const tools = await failure(
+      openai.chat.completions.create({
+        model: "test-moa",
+        messages,
+        tools: [{ type: "function", function: { name: "f", parameters: {} } }],
+      }),
+    );
+    expect(tools.status).toBe(400);
+    expect(tools.error).toMatchObject({ param: "tools", type: "invalid_request_error" });
+    expect(tools.message).toMatch(/not supported yet/);
+    const unknown = await failure(openai.chat.completions.create({ model: "gpt-5", messages }));
+    expect(unknown.status).toBe(404);
+    expect(unknown.error).toMatchObject({ param: "model", code: "model_not_found" });
+    expect(unknown.message).toContain("test-moa");
+    expect(unknown.message).toContain("moa-lite");
+  });
+
+  it("never shows the provider key in an error response, streamed or not, or in the log", async () => {
+    const lines: string[] = [];
+    const logged = await startServer({ log: (line) => void lines.push(line) });
+    const post = (stream: boolean) =>
+      fetch(`${logged}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          model: "leaky-moa",
+          stream,
+          messages: [{ role: "user", content: "hi" }],
+        }),
+      });
+    const plain = await post(false);
+    expect(plain.status).toBeGreaterThanOrEqual(500);
+    const body = await plain.text();
+    expect(JSON.parse(body)).toMatchObject({ error: { type: expect.any(String) } });
+    const streamed = await (await post(true)).text();
+    expect(streamed).toMatch(/"error"/);
+    expect(streamed.trim().endsWith("data: [DONE]")).toBe(true);
+    expect(simulator.requests.some((entry) => entry.model === "leaky")).toBe(true);
+    for (const text of [body, streamed, lines.join("\n")]) {
+      expect(text).not.toContain(SIMULATED_API_KEY);
+    }
+    expect(lines.length).toBeGreaterThan(0);
+  });
+
+  it("lists every preset and the configured virtual models on /v1/models, and answers /health", async () => {
+    const models = await client(url).models.list();
+    const ids = models.data.map((model) => model.id);
+    expect(ids).toEqual(expect.arrayContaining([...PRESET_NAMES, "test-moa", "slow-moa"]));
+    const health = await fetch(`${url}/health`);
+    expect(await health.json()).toMatchObject({ status: "ok" });
+  });
+
+  it("requires the bearer key when one is set (401 without or with a wrong one)", async () => {
+    const secured = await startServer({ apiKey: "serve-key-0123456789" });
+    const messages = [{ role: "user" as const, content: "hi" }];
+    await expect(
+      client(secured, "wrong-key").chat.completions.create({ model: "test-moa", messages }),
+    ).rejects.toMatchObject({
+      status: 401,
+    });
+    const bare = await fetch(`${secured}/v1/models`);
+    expect(bare.status).toBe(401);
+    expect(JSON.stringify(await bare.json())).not.toContain("serve-key-0123456789");
+    const ok = await client(secured, "serve-key-0123456789").chat.completions.create({
+      model: "test-moa",
+      messages,
+    });
+    expect(ok.choices[0]!.message.content).toBeTruthy();
+  });
+
+  it("answers 429 with Retry-After beyond max concurrency and the queue", async () => {
+    const busy = await startServer({ maxConcurrency: 1, maxQueue: 1, retryAfterSeconds: 3 });
+    const body = JSON.stringify({ model: "slow-moa", messages: [{ role: "user", content: "hi" }] });
+    const post = (signal: AbortSignal) =>
+      fetch(`${busy}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+        signal,
+      }).catch(() => undefined);
+    const controller = new AbortController();
+    void post(controller.signal); // runs
+    await waitFor(() => simulator.inFlight >= 1);
+    void post(controller.signal); // waits in the queue
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const refused = await fetch(`${busy}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("retry-after")).toBe("3");
+    expect(await refused.json()).toMatchObject({ error: { type: "rate_limit_error" } });
+    controller.abort();
+    await simulator.idle();
+  });
+
+  it.each([
+    ["slow-moa", false],
+    ["slow-moa", true],
+    ["slow-aggregator", false],
+    ["slow-aggregator", true],
+  ] as const)(
+    "a client that disconnects cancels the in-flight upstream call within 100 ms (%s, stream: %s)",
+    async (model, stream) => {
+      simulator.reset();
+      const controller = new AbortController();
+      const done = fetch(`${url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model, stream, messages: [{ role: "user", content: "hi" }] }),
+        signal: controller.signal,
+      }).then((response) => response.body?.getReader().read());
+      await waitFor(() => simulator.countRequests({ model: "slow" }) === 1);
+      const closedAt = Date.now();
+      controller.abort();
+      await done.catch(() => undefined);
+      await simulator.idle();
+      const [entry] = simulator.requests.filter((request) => request.model === "slow");
+      expect(entry!.aborted).toBe(true);
+      expect(entry!.finishedAt! - closedAt).toBeLessThan(100);
+      expect(simulator.countRequests({ model: "agg" })).toBe(0);
+    },
+  );
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

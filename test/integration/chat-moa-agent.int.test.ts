@@ -69,3 +69,38 @@ describe("ChatMixtureOfAgents over HTTP", () => {
     ]);
   });
 });
+
+describe("ChatMixtureOfAgents streaming inside an agent", () => {
+  it("the agent's messages stream carries the aggregator's tokens once, no proposer tokens", async () => {
+    const model = (name: string) => loadChatModel(`openai:${name}`, { env });
+    const llm = new ChatMixtureOfAgents({
+      proposers: [model("a")],
+      aggregator: model("judge"),
+      layers: 2,
+    });
+    const agent = createReactAgent({ llm, tools: [getWeather] });
+    const stream = await agent.stream(
+      { messages: [new HumanMessage("Weather in Rome?")] },
+      { streamMode: ["messages", "values"] },
+    );
+    let text = "";
+    let final: { messages: AIMessage[] } | undefined;
+    const roles = new Set<unknown>();
+    for await (const [mode, chunk] of stream as AsyncIterable<[string, unknown]>) {
+      if (mode === "values") {
+        final = chunk as { messages: AIMessage[] };
+        continue;
+      }
+      const [token, metadata] = chunk as [AIMessage, Record<string, unknown>];
+      roles.add(metadata.moa_role);
+      if (token.getType() === "ai" && metadata.langgraph_node === "agent") {
+        text += typeof token.content === "string" ? token.content : "";
+      }
+    }
+    const answer = final!.messages.at(-1)!;
+    expect(String(answer.content).length).toBeGreaterThan(0);
+    expect(text).toBe(answer.content);
+    // No inner call leaked into the agent's stream (they carry `moa_role` metadata).
+    expect([...roles]).toEqual([undefined]);
+  });
+});

@@ -82,7 +82,8 @@ export class ChatMixtureOfAgents extends BaseChatModel {
 
   /**
    * A copy of this model whose aggregator may call `tools` (proposers never see their schemas).
-   * Replaces tools bound earlier.
+   * Replaces tools bound earlier. Binding options such as `tool_choice` are not forwarded: bind
+   * them on the aggregator model itself if it needs them.
    */
   override bindTools(tools: BindToolsInput[]): ChatMixtureOfAgents {
     return new ChatMixtureOfAgents({ ...this.params, aggregatorTools: tools });

@@ -85,6 +85,22 @@ describe("ChatMixtureOfAgents", () => {
     expect((events[0] as [string])[0]).toBe(MOA_PROPOSAL_EVENT);
   });
 
+  it("stream delivers a reply that never streamed (rank mode) in the last chunk", async () => {
+    const a = new FakeChatModel({ model: "a", reply: "answer A" });
+    const b = new FakeChatModel({ model: "b", reply: "answer B" });
+    const ranker = new FakeChatModel({ model: "ranker", reply: "2" });
+    const moa = new ChatMixtureOfAgents({
+      proposers: [a, b],
+      aggregator: ranker,
+      layers: 2,
+      aggregation: "rank",
+    });
+    const chunks = [];
+    for await (const chunk of await moa.stream("Which?")) chunks.push(chunk);
+    expect(chunks.map((chunk) => chunk.content).join("")).toBe("answer B");
+    expect((await moa.invoke("Which?")).content).toBe("answer B");
+  });
+
   it("bindTools gives the tools to the aggregator only and returns its tool calls", async () => {
     const proposer = new ToolCallingFake(() => "check the weather");
     const aggregator = new ToolCallingFake(

@@ -168,6 +168,18 @@ describe("ChatMixtureOfAgents", () => {
     );
   });
 
+  it("the caller's signal cancels the run", async () => {
+    const slow = new FakeChatModel({ model: "slow", latencyMs: 10_000 });
+    const moa = new ChatMixtureOfAgents({
+      proposers: [slow],
+      aggregator: panel().judge,
+      layers: 2,
+    });
+    const started = performance.now();
+    await expect(moa.invoke("Why?", { signal: AbortSignal.timeout(50) })).rejects.toThrow();
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
   it("fails at construction with the graph's own argument errors", () => {
     expect(() => new ChatMixtureOfAgents({ aggregator: panel().judge, layers: 2 })).toThrow(
       InvalidArgumentError,

@@ -25,6 +25,16 @@ export {
   DEFAULT_MOA_LIMITS,
   type MoaLimits,
 } from "./graph/index.js";
+export {
+  ChatMixtureOfAgents,
+  MOA_PROPOSAL_EVENT,
+  createMoaTool,
+  moaRunDetails,
+  type ChatMixtureOfAgentsParams,
+  type CreateMoaToolParams,
+  type MoaProposalSummary,
+  type MoaRunDetails,
+} from "./chat-model/index.js";
 export { MAX_TIMER_DELAY_MS } from "./utils/timer-delay.js";
 export {
   AGGREGATE_AND_SYNTHESIZE_PROMPT,

@@ -1,3 +1,4 @@
+import type { BindToolsInput } from "@langchain/core/language_models/chat_models";
 import type { ReferenceFormat } from "../prompts/inject-references.js";
 import type { AggregationStrategy, ProposerSpec } from "../plan/proposer-spec.js";
 import { buildMoaGraph, type MoaStateGraph } from "./build-moa-graph.js";
@@ -100,6 +101,16 @@ export interface CreateMixtureOfAgentsParams {
    * @example { maxProposersPerLayer: 128, maxCallsPerRun: 1024 }
    */
   limits?: Partial<MoaLimits>;
+  /**
+   * Tools bound to the aggregator only (the synthesize aggregator and its fallback model; not the
+   * ranker). Proposers never receive tool schemas: a conversation holding tool calls and tool
+   * results reaches them as text (`[assistant called tool get_weather({"city":"Paris"})]`,
+   * `[tool get_weather returned: …]`), while the aggregator sees the real messages plus the
+   * references and may answer with `tool_calls`, kept on the turn's answer message.
+   * `ChatMixtureOfAgents.bindTools` sets this. The aggregator model must implement `bindTools`.
+   * @default undefined (no tools)
+   */
+  aggregatorTools?: BindToolsInput[];
 }
 
 /**

@@ -41,8 +41,12 @@ export async function callFinalModel(
     if (answerId === undefined) {
       return await call.bound(receiver.model.invoke(messages, callConfig));
     }
+    // `aggregatorTools`: the aggregator (or its fallback model) may answer with tool calls.
+    const model = plan.aggregatorTools
+      ? receiver.model.bindTools!(plan.aggregatorTools)
+      : receiver.model;
     const reply = await call.bound(
-      receiver.model.invoke(messages, {
+      model.invoke(messages, {
         ...callConfig,
         callbacks: answerId.callbacks(callConfig.callbacks),
       }),

@@ -3,6 +3,7 @@ import { injectReferences } from "../prompts/inject-references.js";
 import { tallyProposals } from "../budget/run-spend.js";
 import { layerReferences } from "../state/proposal.js";
 import { guardedInjection } from "./guarded-references.js";
+import { proposerView } from "./proposer-view.js";
 import type { MoaState } from "../state/moa-state.js";
 import { MOA_NODES } from "./node-names.js";
 import type { ProposeTask } from "./propose-task.js";
@@ -23,24 +24,25 @@ export function lastCompletedLayer(state: Pick<MoaState, "proposals">): number {
 
 /**
  * One `Send` per (proposer, sample) of `layer`, in proposer order. Layer 1 sees the plain
- * conversation; later layers see it with the previous layer's successful answers injected.
+ * conversation; later layers see it with the previous layer's successful answers injected. Tool
+ * calls and tool results are rendered as text ({@link proposerView}).
  */
 export function dispatchLayer(state: MoaState, plan: MoaPlan, layer: number): Send[] {
   const references = layer === 1 ? [] : layerReferences(state.proposals, layer - 1);
+  // Proposers never get tool schemas: tool calls and results reach them as text.
+  const conversation = proposerView(state.messages);
   // Injected once per layer; only a proposer whose context window is too small for it gets
   // its own, fairly shortened copy.
   const referenceFormat = plan.referenceFormat;
   const shared =
-    layer === 1
-      ? state.messages
-      : injectReferences(state.messages, references, { referenceFormat });
+    layer === 1 ? conversation : injectReferences(conversation, references, { referenceFormat });
   const spentBefore = plan.budget ? tallyProposals(plan, state.proposals).spend : undefined;
   const sends: Send[] = [];
   for (const proposer of plan.proposerLayers[layer - 1]!) {
     const guarded =
       layer === 1 || proposer.contextWindow === undefined
         ? { messages: shared, referencesTruncated: false }
-        : guardedInjection(state.messages, references, proposer, referenceFormat);
+        : guardedInjection(conversation, references, proposer, referenceFormat);
     for (let sample = 0; sample < proposer.samples; sample++) {
       const task: ProposeTask = {
         layer,

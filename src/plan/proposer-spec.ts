@@ -1,5 +1,5 @@
 import type { ReferenceFormat } from "../prompts/inject-references.js";
-import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import type { BaseChatModel, BindToolsInput } from "@langchain/core/language_models/chat_models";
 import type { TokenPrice } from "../models/price-table.js";
 
 /**
@@ -70,6 +70,8 @@ export interface MoaPlan {
   budget?: ResolvedBudget;
   /** How references are rendered for layer-2+ proposers and the aggregator. */
   referenceFormat: ReferenceFormat;
+  /** Tools bound to the aggregator's calls only (never to proposers or the ranker). */
+  aggregatorTools?: BindToolsInput[];
 }
 
 /** A run's budget after validation. */

@@ -1,3 +1,4 @@
+import type { BindToolsInput } from "@langchain/core/language_models/chat_models";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { isChatModel, modelName } from "../models/model-name.js";
 import { withSampling } from "../models/with-sampling.js";
@@ -72,6 +73,7 @@ export interface MoaPlanParams {
   contextWindows?: Record<string, number>;
   referenceFormat?: ReferenceFormat;
   limits?: Partial<MoaLimits>;
+  aggregatorTools?: BindToolsInput[];
 }
 
 const DEFAULT_LAYERS = 3;
@@ -105,7 +107,24 @@ export function resolvePlan(params: MoaPlanParams): MoaPlan {
     aggregatorFallback: resolveAggregatorFallback(params.aggregatorFallback, layers),
     budget: resolveBudget(params.budget),
     referenceFormat,
+    ...(params.aggregatorTools?.length
+      ? { aggregatorTools: resolveAggregatorTools(params.aggregatorTools, aggregator) }
+      : {}),
   };
+}
+
+function resolveAggregatorTools(
+  tools: BindToolsInput[],
+  aggregator: ResolvedProposer,
+): BindToolsInput[] {
+  if (typeof aggregator.model.bindTools !== "function") {
+    throw new InvalidArgumentError({
+      parameter: "aggregatorTools",
+      value: `${tools.length} tool(s)`,
+      message: `the aggregator model "${aggregator.id}" has no \`bindTools\`; use a chat model that supports tool calling as \`aggregator\`, or remove \`aggregatorTools\`.`,
+    });
+  }
+  return tools;
 }
 
 function checkParamsObject(params: MoaPlanParams): void {

@@ -41,6 +41,8 @@ export {
   type SimulatorRequestFilter,
   type SyntheticReplyFields,
   type TokenCandidate,
+  syntheticToolCall,
+  type SyntheticToolCall,
 } from "./simulator/index.js";
 export {
   startLangSmithSink,

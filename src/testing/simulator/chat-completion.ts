@@ -1,4 +1,5 @@
 import type { TokenLogprob } from "./synthetic-logprobs.js";
+import type { SyntheticToolCall } from "./synthetic-tool-call.js";
 
 /** `usage` of a completion, in whitespace tokens. */
 export interface CompletionUsage {
@@ -8,7 +9,7 @@ export interface CompletionUsage {
 }
 
 /** Why generation stopped: `"length"` when `max_tokens` cut the reply. */
-export type FinishReason = "stop" | "length";
+export type FinishReason = "stop" | "length" | "tool_calls";
 
 /** Fields shared by a completion and its stream chunks. */
 export interface CompletionIdentity {
@@ -45,6 +46,7 @@ export function buildChatCompletion(
     finishReason: FinishReason;
     usage: CompletionUsage;
     logprobs?: TokenLogprob[];
+    toolCalls?: SyntheticToolCall[];
   },
 ): Record<string, unknown> {
   return {
@@ -54,7 +56,12 @@ export function buildChatCompletion(
     choices: [
       {
         index: 0,
-        message: { role: "assistant", content: result.content, refusal: null },
+        message: {
+          role: "assistant",
+          content: result.content,
+          refusal: null,
+          ...(result.toolCalls ? { tool_calls: result.toolCalls } : {}),
+        },
         logprobs:
           result.logprobs === undefined ? null : { content: result.logprobs, refusal: null },
         finish_reason: result.finishReason,
@@ -70,7 +77,11 @@ export function buildChatCompletion(
  */
 export function buildChunk(
   identity: CompletionIdentity,
-  delta: { role?: "assistant"; content?: string },
+  delta: {
+    role?: "assistant";
+    content?: string;
+    tool_calls?: (SyntheticToolCall & { index: number })[];
+  },
   options: { finishReason?: FinishReason; logprobs?: TokenLogprob[] } = {},
 ): Record<string, unknown> {
   return {

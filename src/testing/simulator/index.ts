@@ -7,6 +7,7 @@
  */
 export { startSimulator, type Simulator, type SimulatorOptions } from "./start-simulator.js";
 export type { ModelBehaviour } from "./model-behaviour.js";
+export { syntheticToolCall, type SyntheticToolCall } from "./synthetic-tool-call.js";
 export type {
   Fault,
   FaultScript,

@@ -43,6 +43,13 @@ export interface ModelBehaviour {
    */
   outputTokens?: number;
   /**
+   * Tool calling: when the request offers `tools` and its last message is the user's, reply with
+   * a call of the first tool (required string arguments set to the user's text, finish reason
+   * `"tool_calls"`); after a tool result, answer in text as usual (see `syntheticToolCall`).
+   * @default false
+   */
+  callTools?: boolean;
+  /**
    * Context window in whitespace tokens: a prompt longer than this gets OpenAI's 400
    * `context_length_exceeded`. Unset: no limit.
    */
@@ -109,6 +116,13 @@ export function checkModelBehaviour(behaviour: ModelBehaviour, parameter: string
       parameter: `${parameter}.reply`,
       value: behaviour.reply,
       message: "must be a string or a function of the request returning a string.",
+    });
+  }
+  if (behaviour.callTools !== undefined && typeof behaviour.callTools !== "boolean") {
+    throw new InvalidArgumentError({
+      parameter: `${parameter}.callTools`,
+      value: behaviour.callTools,
+      message: "must be true or false.",
     });
   }
   const { faults } = behaviour;

@@ -25,6 +25,7 @@ import {
   buildSyntheticReply,
   DEFAULT_OUTPUT_TOKENS,
 } from "./synthetic-reply.js";
+import { syntheticToolCall, type SyntheticToolCall } from "./synthetic-tool-call.js";
 import { countTokens, splitTokens, truncateToTokens } from "./whitespace-tokens.js";
 
 /** Context window named by a `context-length` fault when the model sets none. */
@@ -134,6 +135,13 @@ export async function serveChatCompletion(
     return;
   }
 
+  const toolCall =
+    behaviour.callTools && fault === undefined ? syntheticToolCall(request) : undefined;
+  if (toolCall !== undefined) {
+    await serveToolCall(plan, channel, toolCall);
+    return;
+  }
+
   let reply: string;
   try {
     reply = fault?.kind === "empty" ? "" : replyText(request, behaviour);
@@ -187,6 +195,49 @@ export async function serveChatCompletion(
   }
 
   await streamCompletion(plan, channel, { tokens, logprobs, finishReason, usage });
+}
+
+// A `callTools` reply: one tool call, whole (JSON) or as three SSE chunks.
+async function serveToolCall(
+  plan: ChatCompletionPlan,
+  channel: ChatCompletionChannel,
+  toolCall: SyntheticToolCall,
+): Promise<void> {
+  const completionTokens = countTokens(toolCall.function.arguments);
+  const usage = buildUsage(plan.request.promptTokens, completionTokens);
+  channel.entry.completionTokens = completionTokens;
+  if (!plan.request.stream) {
+    sendJson(
+      channel,
+      200,
+      buildChatCompletion(plan.identity, {
+        content: "",
+        finishReason: "tool_calls",
+        usage,
+        toolCalls: [toolCall],
+      }),
+    );
+    return;
+  }
+  const { identity } = plan;
+  channel.entry.status = 200;
+  channel.response.writeHead(200, {
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-cache",
+    "x-request-id": channel.entry.id,
+  });
+  let body = formatSseEvent(
+    buildChunk(identity, {
+      role: "assistant",
+      content: "",
+      tool_calls: [{ index: 0, ...toolCall }],
+    }),
+  );
+  body += formatSseEvent(buildChunk(identity, {}, { finishReason: "tool_calls" }));
+  const streamOptions = plan.request.body.stream_options as { include_usage?: unknown } | undefined;
+  if (streamOptions?.include_usage === true)
+    body += formatSseEvent(buildUsageChunk(identity, usage));
+  if (await write(channel, body + SSE_DONE)) channel.response.end();
 }
 
 function replyText(request: SimulatorRequestInfo, behaviour: ModelBehaviour): string {

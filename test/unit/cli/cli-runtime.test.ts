@@ -1,9 +1,5 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ThreadInUseError, ThreadStore } from "../../../src/cli/checkpoint-store.js";
-import { openThreadStore, withCliRuntime } from "../../../src/cli/cli-runtime.js";
+import { withCliRuntime } from "../../../src/cli/cli-runtime.js";
 import { SIMULATED_API_KEY } from "../../../src/cli/simulated-environment.js";
 import { captureCliIo } from "../../support/cli-io.js";
 
@@ -38,33 +34,5 @@ describe("withCliRuntime", () => {
     );
     expect(seenUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(cli.err()).toBe(`SIMULATED at ${url}\n`);
-  });
-
-  it("holds the thread's lock during the body and releases it, closing everything, when the body throws", async () => {
-    const path = join(mkdtempSync(join(tmpdir(), "moa-runtime-")), "checkpoints.sqlite");
-    const cli = captureCliIo({});
-    const closed: string[] = [];
-    const failure = withCliRuntime(
-      { store: { checkpointDb: path, thread: "t1" }, close: async () => void closed.push("x") },
-      cli.io,
-      async ({ store }) => {
-        expect(store).toBeInstanceOf(ThreadStore);
-        const other = await openThreadStore(path, cli.io);
-        try {
-          expect(() => other.acquireLock("t1")).toThrow(ThreadInUseError);
-        } finally {
-          other.close();
-        }
-        throw new Error("body failed");
-      },
-    );
-    await expect(failure).rejects.toThrow("body failed");
-    expect(closed).toEqual(["x"]);
-    const after = await ThreadStore.open(path);
-    try {
-      after.acquireLock("t1").release();
-    } finally {
-      after.close();
-    }
   });
 });

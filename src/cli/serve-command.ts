@@ -2,16 +2,17 @@ import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { serve, type ServerType } from "@hono/node-server";
 import type { Command } from "commander";
-import { loadChatModel } from "../load-chat-model.js";
 import type { ProviderEnvironment } from "../models/index.js";
 import { createMoaServeApp } from "../serve/create-moa-serve-app.js";
-import type { ServeModelLoader } from "../serve/moa-run.js";
+import { serveModelLoader } from "../serve/serve-model-loader.js";
 import { virtualModels } from "../serve/virtual-models.js";
 import { withCliRuntime } from "./cli-runtime.js";
 import { CliError, EXIT } from "./cli-error.js";
 import type { CliIo } from "./cli-io.js";
 import { loadPriceTable, PRICE_FILE_HELP } from "./price-file.js";
 import { SIMULATION } from "./run-command.js";
+
+export { serveModelLoader };
 
 /** Flags of `moa serve`. */
 export interface ServeFlags {
@@ -80,16 +81,6 @@ export function registerServeCommand(program: Command, io: CliIo): void {
           return EXIT.ok;
         },
       );
-    });
-}
-
-/** The model loader of the server: `loadChatModel` on `env`, the request's `stop` passed on. */
-export function serveModelLoader(env: ProviderEnvironment): ServeModelLoader {
-  return (spec, { stop, ...settings }) =>
-    loadChatModel(spec, {
-      env,
-      ...settings,
-      ...(stop !== undefined ? { openAIFields: { stop } } : {}),
     });
 }
 

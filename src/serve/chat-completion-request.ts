@@ -3,15 +3,36 @@ import { openAIError, type OpenAIErrorBody } from "./openai-error.js";
 
 const textPart = z.object({ type: z.literal("text"), text: z.string() });
 
+const content = z.union([z.string(), z.array(textPart)], {
+  error: "must be a string or an array of text parts",
+});
+
+/** An OpenAI `tool_calls[i]` of an assistant message. */
+const toolCall = z.object({
+  id: z.string().min(1, "must be the tool call's id"),
+  type: z.literal("function").optional(),
+  function: z.object({ name: z.string().min(1), arguments: z.string() }),
+});
+
 const message = z.object({
-  role: z.enum(["system", "developer", "user", "assistant"], {
-    error:
-      'must be "system", "developer", "user" or "assistant" (tool messages are not supported yet)',
+  role: z.enum(["system", "developer", "user", "assistant", "tool"], {
+    error: 'must be "system", "developer", "user", "assistant" or "tool"',
   }),
-  content: z.union([z.string(), z.array(textPart)], {
-    error: "must be a string or an array of text parts",
-  }),
+  // An assistant message that calls tools may have `content: null`.
+  content: content.nullish(),
   name: z.string().optional(),
+  tool_calls: z.array(toolCall).nullish(),
+  tool_call_id: z.string().optional(),
+});
+
+/** An OpenAI function tool; it reaches the aggregator as it is (`aggregatorTools`). */
+const tool = z.object({
+  type: z.literal("function", { error: 'must be "function" (only function tools exist)' }),
+  function: z.looseObject({
+    name: z.string().min(1, "must name the function"),
+    description: z.string().optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+  }),
 });
 
 const tokenCap = z.number().int("must be a whole number").min(1, "must be ≥ 1").nullish();
@@ -22,7 +43,37 @@ const tokenCap = z.number().int("must be a whole number").min(1, "must be ≥ 1"
  */
 export const ChatCompletionRequestSchema = z.looseObject({
   model: z.string().min(1, "must name a model; list them with `GET /v1/models`"),
-  messages: z.array(message).min(1, "needs at least one message"),
+  messages: z
+    .array(message)
+    .min(1, "needs at least one message")
+    .superRefine((messages, context) => {
+      messages.forEach((entry, index) => {
+        if (entry.role === "tool" && !entry.tool_call_id) {
+          context.addIssue({
+            code: "custom",
+            path: [index, "tool_call_id"],
+            message: "a tool message needs the `tool_call_id` of the call it answers",
+          });
+        } else if (
+          entry.content == null &&
+          !(entry.role === "assistant" && entry.tool_calls?.length)
+        ) {
+          context.addIssue({
+            code: "custom",
+            path: [index, "content"],
+            message: "must be a string or an array of text parts",
+          });
+        }
+      });
+    }),
+  tools: z.array(tool).nullish(),
+  /** `"none"` leaves the tools out; `"auto"`, `"required"` and a named tool let the aggregator choose. */
+  tool_choice: z
+    .union([
+      z.enum(["none", "auto", "required"]),
+      z.object({ type: z.literal("function"), function: z.object({ name: z.string() }) }),
+    ])
+    .nullish(),
   stream: z.boolean().nullish(),
   stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
   temperature: z.number().min(0, "must be ≥ 0").max(2, "must be ≤ 2").nullish(),
@@ -39,14 +90,8 @@ export const ChatCompletionRequestSchema = z.looseObject({
 /** A validated chat-completion request. */
 export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequestSchema>;
 
-/** Fields that need tool calling, which the server does not support yet. */
-const UNSUPPORTED_FIELDS = [
-  "tools",
-  "tool_choice",
-  "functions",
-  "function_call",
-  "response_format",
-];
+/** Fields the server does not support (yet): legacy function calling and structured output. */
+const UNSUPPORTED_FIELDS = ["functions", "function_call", "response_format"];
 
 /** The outcome of {@link parseChatCompletionRequest}. */
 export type ParsedChatCompletionRequest =
@@ -65,9 +110,11 @@ export function parseChatCompletionRequest(body: unknown): ParsedChatCompletionR
       return {
         ok: false,
         error: openAIError(
-          `\`${unsupported}\` is not supported yet: this MoA server answers with text only; leave \`${unsupported}\` out.`,
+          unsupported === "response_format"
+            ? "`response_format` is not supported yet: offer a function tool in `tools` for structured output, or leave `response_format` out."
+            : `\`${unsupported}\` (legacy function calling) is not supported: send \`tools\` and \`tool_choice\` instead.`,
           "invalid_request_error",
-          unsupported === "tool_choice" || unsupported === "functions" ? "tools" : unsupported,
+          unsupported === "response_format" ? unsupported : "tools",
           "unsupported_parameter",
         ),
       };

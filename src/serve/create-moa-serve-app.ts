@@ -42,7 +42,9 @@ export interface MoaServeAppOptions {
  * `@hono/node-server`, or mount it in another Hono app). Routes: `POST /v1/chat/completions`
  * (JSON and SSE, `stream_options.include_usage`), `GET /v1/models`, `GET /health`. Every
  * completion carries a `moa` object (layers, per-call rows, status, tokens, latency, cost).
- * Tools are not supported yet (400 naming `tools`). A client that disconnects cancels its run's
+ * Request `tools` bind to the aggregator (its `tool_calls` come back with
+ * `finish_reason: "tool_calls"`, streamed as OpenAI tool-call deltas); `response_format` is not
+ * supported yet (400). A client that disconnects cancels its run's
  * in-flight model calls. Pure: models and configuration come in through `options`.
  *
  * @example
@@ -153,13 +155,13 @@ export function createMoaServeApp(options: MoaServeAppOptions): Hono {
       signal,
       release,
       log: options.log,
-      start: (controller, onDelta) => {
+      start: (controller, deltas = {}) => {
         const started = performance.now();
         return runMoa(config, request, {
           loadModel: options.loadModel,
           prices,
           signal: AbortSignal.any([signal, controller.signal]),
-          ...(onDelta ? { onDelta } : {}),
+          ...deltas,
         }).then((result) => ({ result, latencyMs: performance.now() - started }));
       },
     };
@@ -202,7 +204,7 @@ interface CompletionRun {
   /** Starts the run; `controller` cancels it too. */
   start: (
     controller: AbortController,
-    onDelta?: (text: string) => void,
+    deltas?: Pick<Parameters<typeof runMoa>[2], "onDelta" | "onToolCallDelta">,
   ) => Promise<{ result: MoaRunResult; latencyMs: number }>;
 }
 
@@ -218,9 +220,16 @@ async function jsonCompletion(c: Context, run: CompletionRun): Promise<Response>
       choices: [
         {
           index: 0,
-          message: { role: "assistant", content: result.answer, refusal: null },
+          message: {
+            role: "assistant",
+            content: result.toolCalls.length && !result.answer ? null : result.answer,
+            refusal: null,
+            ...(result.toolCalls.length
+              ? { tool_calls: result.toolCalls.map(({ index: _index, ...call }) => call) }
+              : {}),
+          },
           logprobs: null,
-          finish_reason: "stop",
+          finish_reason: finishReason(result),
         },
       ],
       usage: openAIUsage(result),
@@ -254,24 +263,34 @@ function streamedCompletion(c: Context, run: CompletionRun): Response {
         choices,
         ...extra,
       });
-    const delta = (content: Record<string, string>, finish: string | null = null) =>
+    const delta = (content: Record<string, unknown>, finish: string | null = null) =>
       chunk([{ index: 0, delta: content, logprobs: null, finish_reason: finish }]);
     delta({ role: "assistant", content: "" });
     let streamed = false;
+    let streamedTools = false;
     return run
-      .start(controller, (text) => {
-        streamed = true;
-        delta({ content: text });
+      .start(controller, {
+        onDelta: (text) => {
+          streamed = true;
+          delta({ content: text });
+        },
+        onToolCallDelta: (calls) => {
+          streamedTools = true;
+          delta({ tool_calls: calls });
+        },
       })
       .then(({ result, latencyMs }) => {
         // A ranker's answer is a proposal: it never streamed, so it goes out in one piece.
         if (!streamed && result.answer) delta({ content: result.answer });
+        // So do tool calls of a model that answered in one message.
+        if (!streamedTools && result.toolCalls.length) delta({ tool_calls: result.toolCalls });
         const moa = moaExtension(result.state, run.config, run.prices, latencyMs);
+        const finish = finishReason(result);
         if (run.request.stream_options?.include_usage === true) {
-          delta({}, "stop");
+          delta({}, finish);
           chunk([], { usage: openAIUsage(result), moa });
         } else {
-          chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: "stop" }], { moa });
+          chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: finish }], { moa });
         }
       })
       .catch((error: unknown) => {
@@ -321,6 +340,11 @@ function sseResponse(
       connection: "keep-alive",
     },
   });
+}
+
+/** `"tool_calls"` when the aggregator called tools, else `"stop"`. */
+function finishReason(result: MoaRunResult): "tool_calls" | "stop" {
+  return result.toolCalls.length ? "tool_calls" : "stop";
 }
 
 /** OpenAI's `usage`: the totals of every call of the run (proposers and aggregator). */

@@ -5,6 +5,7 @@
  */
 export { createMoaServeApp, type MoaServeAppOptions } from "./create-moa-serve-app.js";
 export { virtualModels } from "./virtual-models.js";
+export { serveModelLoader } from "./serve-model-loader.js";
 export {
   ChatCompletionRequestSchema,
   parseChatCompletionRequest,
@@ -12,5 +13,5 @@ export {
   type ParsedChatCompletionRequest,
 } from "./chat-completion-request.js";
 export type { MoaExtension } from "./moa-extension.js";
-export type { ServeModelLoader, ServeModelSettings } from "./moa-run.js";
+export type { OpenAIToolCall, ServeModelLoader, ServeModelSettings } from "./moa-run.js";
 export { openAIError, type OpenAIErrorBody, type OpenAIErrorType } from "./openai-error.js";

@@ -1,5 +1,11 @@
-import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
-import type { AIMessageChunk } from "@langchain/core/messages";
+import {
+  AIMessage,
+  HumanMessage,
+  SystemMessage,
+  ToolMessage,
+  type AIMessageChunk,
+  type BaseMessage,
+} from "@langchain/core/messages";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { configToParams, type ModelLoadSettings } from "../config/config-to-params.js";
 import type { ResolvedMoaConfig } from "../config/moa-config.js";
@@ -19,17 +25,29 @@ export interface ServeModelSettings extends ModelLoadSettings {
 /** Builds a chat model from a "provider:model" string (the CLI wraps `loadChatModel`). */
 export type ServeModelLoader = (spec: string, settings: ServeModelSettings) => BaseChatModel;
 
+/** An OpenAI `tool_calls[i]` (of a message, or of a streamed delta with `index`). */
+export interface OpenAIToolCall {
+  index?: number;
+  id?: string;
+  type?: "function";
+  function: { name?: string; arguments: string };
+}
+
 /** What {@link runMoa} returns. */
 export interface MoaRunResult {
   state: MoaState;
   answer: string;
+  /** The aggregator's tool calls (request `tools`), in OpenAI's format; empty without. */
+  toolCalls: OpenAIToolCall[];
 }
 
 /**
  * Runs the virtual model `config` on a request's conversation. The request's `temperature`,
  * `max_tokens` / `max_completion_tokens` and `stop` apply to the aggregator only; proposers keep
- * their configuration. `onDelta` gets the aggregator's tokens as they stream. `signal` cancels
- * every in-flight model call.
+ * their configuration. The request's `tools` bind to the aggregator only (`aggregatorTools`;
+ * `tool_choice: "none"` leaves them out); proposers see earlier tool calls as text. `onDelta`
+ * gets the aggregator's tokens as they stream, `onToolCallDelta` its tool-call chunks. `signal`
+ * cancels every in-flight model call.
  */
 export async function runMoa(
   config: ResolvedMoaConfig,
@@ -39,9 +57,13 @@ export async function runMoa(
     prices: readonly PriceRow[];
     signal: AbortSignal;
     onDelta?: (text: string) => void;
+    onToolCallDelta?: (calls: OpenAIToolCall[]) => void;
   },
 ): Promise<MoaRunResult> {
   const params = configToParams(config, options.loadModel, options.prices);
+  if (request.tools?.length && request.tool_choice !== "none") {
+    params.aggregatorTools = request.tools;
+  }
   const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
   const stop = typeof request.stop === "string" ? [request.stop] : (request.stop ?? undefined);
   if (request.temperature != null || maxTokens !== undefined || stop !== undefined) {
@@ -64,24 +86,79 @@ export async function runMoa(
   for await (const [mode, chunk] of stream as AsyncIterable<[string, unknown]>) {
     if (mode === "values") {
       state = chunk as MoaState;
-    } else if (mode === "messages" && options.onDelta) {
+    } else if (mode === "messages") {
       const [message, metadata] = chunk as [AIMessageChunk, Partial<MoaCallMetadata>];
       if (metadata.moa_role === "aggregator") {
         const text = messageText(message);
-        if (text) options.onDelta(text);
+        if (text) options.onDelta?.(text);
+        const calls = message.tool_call_chunks ?? [];
+        if (calls.length) {
+          options.onToolCallDelta?.(
+            calls.map((call, position) => ({
+              index: call.index ?? position,
+              ...(call.id ? { id: call.id, type: "function" as const } : {}),
+              function: { ...(call.name ? { name: call.name } : {}), arguments: call.args ?? "" },
+            })),
+          );
+        }
       }
     }
   }
-  return { state: state!, answer: messageText(state!.messages.at(-1)!) };
+  const last = state!.messages.at(-1)!;
+  const toolCalls = AIMessage.isInstance(last) ? (last.tool_calls ?? []) : [];
+  return {
+    state: state!,
+    answer: messageText(last),
+    toolCalls: toolCalls.map((call, index) => ({
+      index,
+      id: call.id ?? `call_${index}`,
+      type: "function",
+      function: { name: call.name, arguments: JSON.stringify(call.args) },
+    })),
+  };
 }
 
-function toLangChainMessage(message: ChatCompletionRequest["messages"][number]): BaseMessage {
+/**
+ * An OpenAI request message as a LangChain message: an assistant's `tool_calls` become the
+ * AIMessage's (arguments parsed), a `tool` message a ToolMessage of its `tool_call_id`.
+ */
+export function toLangChainMessage(
+  message: ChatCompletionRequest["messages"][number],
+): BaseMessage {
   const content =
-    typeof message.content === "string"
-      ? message.content
-      : message.content.map((part) => part.text).join("");
+    message.content == null
+      ? ""
+      : typeof message.content === "string"
+        ? message.content
+        : message.content.map((part) => part.text).join("");
   const fields = { content, ...(message.name !== undefined ? { name: message.name } : {}) };
   if (message.role === "user") return new HumanMessage(fields);
-  if (message.role === "assistant") return new AIMessage(fields);
+  if (message.role === "tool") {
+    return new ToolMessage({ ...fields, tool_call_id: message.tool_call_id! });
+  }
+  if (message.role === "assistant") {
+    return new AIMessage({
+      ...fields,
+      tool_calls: (message.tool_calls ?? []).map((call) => ({
+        id: call.id,
+        name: call.function.name,
+        args: parseArguments(call.function.arguments),
+        type: "tool_call" as const,
+      })),
+    });
+  }
   return new SystemMessage(fields);
+}
+
+/** A tool call's JSON `arguments`; text that is no JSON object is kept under `input`. */
+function parseArguments(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text || "{}");
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+      return value as Record<string, unknown>;
+    }
+  } catch {
+    // not JSON: fall through
+  }
+  return { input: text };
 }

@@ -1,4 +1,5 @@
 import { Client } from "@langchain/langgraph-sdk";
+import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runBatchOnServer } from "../../src/remote/run-batch-on-server.js";
 import { parseSyntheticReply, startSimulator, type Simulator } from "../../src/testing/index.js";
@@ -288,5 +289,22 @@ describe("runBatchOnServer against the dev server", () => {
       onResult: () => controller.abort(),
     });
     expect(results.map((result) => result.status)).toEqual(["ok", "cancelled", "cancelled"]);
+  });
+});
+
+describe("`moa serve` routes mounted on the dev server (langgraph.json `http.app`)", () => {
+  it("answers POST /v1/chat/completions with a MoA completion and lists the presets on /v1/models", async () => {
+    const openai = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: "unused", maxRetries: 0 });
+    const models = await openai.models.list();
+    expect(models.data.map((model) => model.id)).toContain("moa-lite");
+    const completion = await openai.chat.completions.create({
+      model: "moa-lite",
+      messages: [{ role: "user", content: "Hello from the deployment" }],
+    });
+    expect(completion.choices[0]!.finish_reason).toBe("stop");
+    expect(completion.choices[0]!.message.content).toBeTruthy();
+    expect((completion as unknown as { moa: { status: string } }).moa.status).toBe("ok");
+    // The server's own routes still answer next to the custom ones.
+    expect((await fetch(`${server.url}/ok`)).status).toBe(200);
   });
 });

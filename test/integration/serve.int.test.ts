@@ -21,6 +21,7 @@ const MODELS = {
   "test-moa": { proposers: ["openai:p1", "openai:p2"], aggregator: "openai:agg", layers: 2 },
   "slow-moa": { proposers: ["openai:slow"], aggregator: "openai:agg", layers: 2 },
   "slow-aggregator": { aggregator: "openai:slow", layers: 1 },
+  "tool-moa": { proposers: ["openai:p1"], aggregator: "openai:caller", layers: 2 },
   "leaky-moa": { proposers: ["openai:p1"], aggregator: "openai:leaky", layers: 1, retries: 0 },
 };
 
@@ -45,6 +46,7 @@ beforeAll(async () => {
   simulator = await startSimulator({
     models: {
       slow: { latencyMs: 20_000 },
+      caller: { callTools: true },
       // A provider that quotes the rejected key in its error, as some proxies do.
       leaky: { faults: () => ({ kind: "status", status: 401, echoApiKey: true }) },
     },
@@ -130,7 +132,84 @@ describe("moa serve", () => {
     expect(sent("p1")).toMatchObject({ temperature: 0.7, max_tokens: 2048 });
   });
 
-  it("answers a bad field with a 400 naming `param`, tools with a 400 on `tools`, and an unknown model with a 404", async () => {
+  it.each([false, true])(
+    "calls the request's tools through the aggregator, then answers the tool result (stream: %s)",
+    async (stream) => {
+      const openai = client(url);
+      const tools = [
+        {
+          type: "function" as const,
+          function: {
+            name: "get_weather",
+            parameters: {
+              type: "object",
+              properties: { city: { type: "string" } },
+              required: ["city"],
+            },
+          },
+        },
+      ];
+      const question = { role: "user" as const, content: `Weather in Paris? ${stream}` };
+      const ask = async (
+        messages: OpenAI.Chat.ChatCompletionMessageParam[],
+      ): Promise<{ message: OpenAI.Chat.ChatCompletionMessage; finish: string | null }> => {
+        if (!stream) {
+          const completion = await openai.chat.completions.create({
+            model: "tool-moa",
+            messages,
+            tools,
+            tool_choice: "auto",
+          });
+          return {
+            message: completion.choices[0]!.message,
+            finish: completion.choices[0]!.finish_reason,
+          };
+        }
+        // The client's own accumulator checks that the deltas are OpenAI's chunk format.
+        const runner = openai.chat.completions.stream({
+          model: "tool-moa",
+          messages,
+          tools,
+          tool_choice: "auto",
+        });
+        const completion = await runner.finalChatCompletion();
+        return {
+          message: completion.choices[0]!.message,
+          finish: completion.choices[0]!.finish_reason,
+        };
+      };
+      const first = await ask([question]);
+      expect(first.finish).toBe("tool_calls");
+      const call = first.message
+        .tool_calls![0]! as OpenAI.Chat.ChatCompletionMessageFunctionToolCall;
+      expect(call.type).toBe("function");
+      expect(call.function.name).toBe("get_weather");
+      expect(JSON.parse(call.function.arguments)).toEqual({ city: question.content });
+      expect(call.id).toBeTruthy();
+      const second = await ask([
+        question,
+        { role: "assistant", content: null, tool_calls: [call] },
+        { role: "tool", tool_call_id: call.id, content: "18°C, sunny" },
+      ]);
+      expect(second.finish).toBe("stop");
+      expect(second.message.tool_calls ?? []).toEqual([]);
+      expect(second.message.content).toBeTruthy();
+      // Only the aggregator saw the tools; it got the real tool messages, the proposer text.
+      const last = (name: string) =>
+        simulator.requests.filter((entry) => entry.model === name).at(-1)!.body!;
+      const aggregatorMessages = last("caller").messages as Array<Record<string, unknown>>;
+      expect(last("caller").tools).toBeDefined();
+      expect(aggregatorMessages.some((m) => m.role === "tool" && m.tool_call_id === call.id)).toBe(
+        true,
+      );
+      expect(last("p1").tools).toBeUndefined();
+      expect(JSON.stringify(last("p1").messages)).toContain(
+        "[tool get_weather returned: 18°C, sunny]",
+      );
+    },
+  );
+
+  it("answers a bad field with a 400 naming `param`, response_format with a 400 on it, and an unknown model with a 404", async () => {
     const openai = client(url);
     const messages = [{ role: "user" as const, content: "hi" }];
     const failure = (promise: Promise<unknown>) =>
@@ -153,16 +232,16 @@ describe("moa serve", () => {
       }),
     );
     expect(badMessage.error).toMatchObject({ param: "messages[0].content" });
-    const tools = await failure(
+    const format = await failure(
       openai.chat.completions.create({
         model: "test-moa",
         messages,
-        tools: [{ type: "function", function: { name: "f", parameters: {} } }],
+        response_format: { type: "json_object" },
       }),
     );
-    expect(tools.status).toBe(400);
-    expect(tools.error).toMatchObject({ param: "tools", type: "invalid_request_error" });
-    expect(tools.message).toMatch(/not supported yet/);
+    expect(format.status).toBe(400);
+    expect(format.error).toMatchObject({ param: "response_format", type: "invalid_request_error" });
+    expect(format.message).toMatch(/not supported yet/);
     const unknown = await failure(openai.chat.completions.create({ model: "gpt-5", messages }));
     expect(unknown.status).toBe(404);
     expect(unknown.error).toMatchObject({ param: "model", code: "model_not_found" });

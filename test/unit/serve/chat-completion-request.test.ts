@@ -32,7 +32,11 @@ describe("parseChatCompletionRequest", () => {
     [{ model: "moa" }, "messages"],
     [{ ...valid, messages: [] }, "messages"],
     [{ ...valid, messages: [{ role: "user", content: 3 }] }, "messages[0].content"],
-    [{ ...valid, messages: [{ role: "tool", content: "x" }] }, "messages[0].role"],
+    [{ ...valid, messages: [{ role: "robot", content: "x" }] }, "messages[0].role"],
+    [{ ...valid, messages: [{ role: "tool", content: "x" }] }, "messages[0].tool_call_id"],
+    [{ ...valid, messages: [{ role: "user", content: null }] }, "messages[0].content"],
+    [{ ...valid, tools: [{ type: "function", function: {} }] }, "tools[0].function.name"],
+    [{ ...valid, tool_choice: "sometimes" }, "tool_choice"],
     [{ ...valid, temperature: 3 }, "temperature"],
     [{ ...valid, max_tokens: 0 }, "max_tokens"],
     [{ ...valid, max_tokens: 1.5 }, "max_tokens"],
@@ -44,19 +48,29 @@ describe("parseChatCompletionRequest", () => {
     expect(param(body)).toBe(expected);
   });
 
-  it("answers tools, tool_choice and response_format with a 'not supported yet' error on `tools`", () => {
-    for (const field of ["tools", "tool_choice"]) {
-      const parsed = parseChatCompletionRequest({
-        ...valid,
-        [field]: field === "tools" ? [] : "auto",
-      });
-      expect(parsed.ok).toBe(false);
-      if (!parsed.ok) {
-        expect(parsed.error.error.param).toBe("tools");
-        expect(parsed.error.error.message).toMatch(/not supported yet/);
-      }
-    }
+  it("accepts tools, tool_choice and a tool-call round trip in the conversation", () => {
+    const parsed = parseChatCompletionRequest({
+      ...valid,
+      messages: [
+        { role: "user", content: "Weather in Paris?" },
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [
+            { id: "c1", type: "function", function: { name: "w", arguments: '{"city":"P"}' } },
+          ],
+        },
+        { role: "tool", tool_call_id: "c1", content: "18°C" },
+      ],
+      tools: [{ type: "function", function: { name: "w", parameters: { type: "object" } } }],
+      tool_choice: { type: "function", function: { name: "w" } },
+    });
+    expect(parsed.ok).toBe(true);
+  });
+
+  it("answers response_format and legacy function calling with a 400 naming the field", () => {
     expect(param({ ...valid, response_format: { type: "json_object" } })).toBe("response_format");
+    expect(param({ ...valid, functions: [{ name: "f" }] })).toBe("tools");
   });
 
   it("refuses a body that is not an object", () => {

@@ -23,7 +23,7 @@ import type {
   Token,
 } from "node-llama-cpp";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
-import { getLocalLlama, importLocalEngine } from "../local/local-engine.js";
+import { getLocalLlama, importLocalEngine, loadGgufModel } from "../local/local-engine.js";
 import { toChatHistory } from "../local/to-chat-history.js";
 import type { NextToken, TokenModel, TokenModelSession } from "./token-model.js";
 
@@ -80,18 +80,7 @@ export async function loadLlamaTokenModel(
     });
   }
   const llama = await getLocalLlama({ gpu: options.gpu });
-  let model: LlamaModel;
-  try {
-    model = await llama.loadModel({
-      modelPath: options.modelPath,
-      ...(options.gpu ? {} : { gpuLayers: 0 }),
-    });
-  } catch (error) {
-    throw new Error(
-      `cannot load the GGUF model ${options.modelPath}: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error },
-    );
-  }
+  const model: LlamaModel = await loadGgufModel(llama, options);
   const metadata = model.fileInfo.metadata as {
     general?: { name?: string };
     tokenizer?: { ggml?: { tokens?: readonly string[] } };

@@ -124,3 +124,27 @@ function missingEngineError(spec: string, cause: unknown): ModelSpecError {
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** A model loaded by node-llama-cpp, for internal use. */
+export type LlamaModelInstance = Awaited<ReturnType<LlamaInstance["loadModel"]>>;
+
+/**
+ * Loads a GGUF file on the engine (on the CPU unless `gpu`), with an error that names the file
+ * when node-llama-cpp cannot read it.
+ */
+export async function loadGgufModel(
+  llama: LlamaInstance,
+  options: { modelPath: string; gpu?: boolean },
+): Promise<LlamaModelInstance> {
+  try {
+    return await llama.loadModel({
+      modelPath: options.modelPath,
+      ...(options.gpu ? {} : { gpuLayers: 0 }),
+    });
+  } catch (error) {
+    throw new Error(
+      `cannot load the GGUF model ${options.modelPath}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
+}

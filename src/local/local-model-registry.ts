@@ -14,7 +14,12 @@ import type {
   LlamaModel,
   Token,
 } from "node-llama-cpp";
-import { disposeLocalLlamas, getLocalLlama, importLocalEngine } from "./local-engine.js";
+import {
+  disposeLocalLlamas,
+  getLocalLlama,
+  importLocalEngine,
+  loadGgufModel,
+} from "./local-engine.js";
 import {
   DEFAULT_MAX_CONTEXT_SIZE,
   DEFAULT_SEQUENCES,
@@ -185,18 +190,7 @@ async function loadLocalModel(options: LocalModelLoadOptions): Promise<LoadedLoc
   const { resolveChatWrapper } = await importLocalEngine();
   // Timed after the engine is up: its one-off start is reported by `localEngineStartMs()`.
   const started = performance.now();
-  let model: LlamaModel;
-  try {
-    model = await llama.loadModel({
-      modelPath: options.modelPath,
-      ...(options.gpu ? {} : { gpuLayers: 0 }),
-    });
-  } catch (error) {
-    throw new Error(
-      `cannot load the GGUF model ${options.modelPath}: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error },
-    );
-  }
+  const model: LlamaModel = await loadGgufModel(llama, options);
   try {
     const context = await model.createContext({
       sequences: options.sequences ?? DEFAULT_SEQUENCES,

@@ -27,7 +27,9 @@ export function integerFlag(
   if (raw === undefined) return undefined;
   const value = Number(raw);
   if (raw.trim() === "" || !Number.isInteger(value) || value < min) {
-    throw new CliError(`${flag} must be a whole number ≥ ${min}, got "${raw}".`);
+    throw new CliError(`${flag} must be a whole number ≥ ${min}, got "${raw}".`, EXIT.usage, {
+      flag,
+    });
   }
   return value;
 }

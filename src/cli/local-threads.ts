@@ -1,6 +1,6 @@
 import { defaultLocalThreads } from "../local/default-local-threads.js";
 import { LOCAL_ENVIRONMENT } from "../local/models-directory.js";
-import { CliError } from "./cli-error.js";
+import { integerFlag } from "./eval-options.js";
 
 /** `--threads <n>` help, for every command that runs `local:` models. */
 export const THREADS_HELP =
@@ -20,11 +20,7 @@ export function localThreadsEnvironment(
   toyOnly = false,
 ): Record<string, string> {
   if (flag !== undefined) {
-    const threads = Number(flag);
-    if (flag.trim() === "" || !Number.isInteger(threads) || threads < 1) {
-      throw new CliError(`--threads must be a whole number ≥ 1, got "${flag}".`);
-    }
-    return { [LOCAL_ENVIRONMENT.threads]: String(threads) };
+    return { [LOCAL_ENVIRONMENT.threads]: String(integerFlag(flag, "--threads", 1)) };
   }
   if (!specs.some((spec) => spec.startsWith("local:"))) return {};
   if (env[LOCAL_ENVIRONMENT.threads]?.trim()) return {};

@@ -8,6 +8,7 @@ import { serveModelLoader } from "../serve/serve-model-loader.js";
 import { virtualModels } from "../serve/virtual-models.js";
 import { withCliRuntime } from "./cli-runtime.js";
 import { CliError, EXIT } from "./cli-error.js";
+import { integerFlag } from "./eval-options.js";
 import type { CliIo } from "./cli-io.js";
 import { loadPriceTable, PRICE_FILE_HELP } from "./price-file.js";
 import { SIMULATION } from "./run-command.js";
@@ -100,14 +101,7 @@ export function checkServeFlags(
       { flag: "--port" },
     );
   }
-  const maxConcurrency = Number(flags.maxConcurrency);
-  if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) {
-    throw new CliError(
-      `--max-concurrency must be a whole number ≥ 1, got "${flags.maxConcurrency}".`,
-      EXIT.usage,
-      { flag: "--max-concurrency" },
-    );
-  }
+  const maxConcurrency = integerFlag(flags.maxConcurrency, "--max-concurrency", 1)!;
   let apiKey: string | undefined;
   if (flags.apiKeyEnv !== undefined) {
     apiKey = env[flags.apiKeyEnv];

@@ -8,6 +8,7 @@ import { redactSecrets, registerSecret } from "../errors/index.js";
 import { EXIT } from "./cli-error.js";
 import type { CliIo } from "./cli-io.js";
 import { registerAblateCommand } from "./ablate-command.js";
+import { registerColmCommand } from "./colm-command.js";
 import { describeCliFailure } from "./flag-errors.js";
 import { registerPlanCommand } from "./plan-command.js";
 import { registerDemoCommand } from "./demo-command.js";
@@ -34,6 +35,7 @@ export function createProgram(io: CliIo): Command {
   registerModelsCommand(program, io);
   registerDemoCommand(program, io);
   registerServeCommand(program, io);
+  registerColmCommand(program, io);
   // A usage error prints its one-line message and where the usage is, not the whole help.
   for (const command of allCommands(program)) {
     command.showHelpAfterError(helpHint(command));

@@ -18,6 +18,13 @@ export {
 } from "./co-llm-decode.js";
 export { CO_LLM_BASELINES, deferralPolicyName, type DeferralPolicy } from "./deferral-policy.js";
 export {
+  CO_LLM_METHODS,
+  evaluateCoLlmMethods,
+  type CoLlmMethodName,
+  type CoLlmMethodResult,
+  type EvaluateCoLlmMethodsParams,
+} from "./evaluate-methods.js";
+export {
   assertGateFitsBase,
   gateProbability,
   parseGate,
@@ -38,6 +45,14 @@ export {
   type TrainingSequence,
 } from "./training/score-sequences.js";
 export { weakLabels } from "./training/weak-labels.js";
+export {
+  trainCoLlmGate,
+  trainingSequence,
+  type GoldTask,
+  type TrainCoLlmGateParams,
+  type TrainCoLlmGateResult,
+  type TrainGateStep,
+} from "./training/train-gate.js";
 export type { GateFitOptions } from "./training/gradient-descent.js";
 export { initializeGate, type InitializeGateParams } from "./training/initialize-gate.js";
 export {

@@ -3,6 +3,7 @@ import {
   type BaseChatModelCallOptions,
   type BaseChatModelParams,
   type BindToolsInput,
+  type ToolChoice,
 } from "@langchain/core/language_models/chat_models";
 import type { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import { CallbackManager, type CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
@@ -82,11 +83,19 @@ export class ChatMixtureOfAgents extends BaseChatModel {
 
   /**
    * A copy of this model whose aggregator may call `tools` (proposers never see their schemas).
-   * Replaces tools bound earlier. Binding options such as `tool_choice` are not forwarded: bind
-   * them on the aggregator model itself if it needs them.
+   * Replaces tools bound earlier. `kwargs.tool_choice` reaches the aggregator's `bindTools`
+   * (`aggregatorToolChoice`); other binding options are the aggregator model's own to set.
    */
-  override bindTools(tools: BindToolsInput[]): ChatMixtureOfAgents {
-    return new ChatMixtureOfAgents({ ...this.params, aggregatorTools: tools });
+  override bindTools(
+    tools: BindToolsInput[],
+    kwargs?: Partial<this["ParsedCallOptions"]> & { tool_choice?: ToolChoice },
+  ): ChatMixtureOfAgents {
+    const { aggregatorToolChoice: _previous, ...params } = this.params;
+    return new ChatMixtureOfAgents({
+      ...params,
+      aggregatorTools: tools,
+      ...(kwargs?.tool_choice !== undefined ? { aggregatorToolChoice: kwargs.tool_choice } : {}),
+    });
   }
 
   override async _generate(

@@ -1,4 +1,4 @@
-import type { BindToolsInput } from "@langchain/core/language_models/chat_models";
+import type { BindToolsInput, ToolChoice } from "@langchain/core/language_models/chat_models";
 import type { ReferenceFormat } from "../prompts/inject-references.js";
 import type { AggregationStrategy, ProposerSpec } from "../plan/proposer-spec.js";
 import { buildMoaGraph, type MoaStateGraph } from "./build-moa-graph.js";
@@ -111,6 +111,13 @@ export interface CreateMixtureOfAgentsParams {
    * @default undefined (no tools)
    */
   aggregatorTools?: BindToolsInput[];
+  /**
+   * How the aggregator must use `aggregatorTools`, passed to its `bindTools` as `tool_choice`:
+   * `"auto"`, `"required"` (some tool call; OpenAI's name; Anthropic's is `"any"`), `"none"` or
+   * a tool's name / provider-specific object. Needs `aggregatorTools`.
+   * @default the aggregator model's own default (OpenAI: `"auto"`)
+   */
+  aggregatorToolChoice?: ToolChoice;
 }
 
 /**

@@ -43,7 +43,10 @@ export async function callFinalModel(
     }
     // `aggregatorTools`: the aggregator (or its fallback model) may answer with tool calls.
     const model = plan.aggregatorTools
-      ? receiver.model.bindTools!(plan.aggregatorTools)
+      ? receiver.model.bindTools!(
+          plan.aggregatorTools,
+          plan.aggregatorToolChoice !== undefined ? { tool_choice: plan.aggregatorToolChoice } : {},
+        )
       : receiver.model;
     const reply = await call.bound(
       model.invoke(messages, {

@@ -1,5 +1,9 @@
 import type { ReferenceFormat } from "../prompts/inject-references.js";
-import type { BaseChatModel, BindToolsInput } from "@langchain/core/language_models/chat_models";
+import type {
+  BaseChatModel,
+  BindToolsInput,
+  ToolChoice,
+} from "@langchain/core/language_models/chat_models";
 import type { TokenPrice } from "../models/price-table.js";
 
 /**
@@ -72,6 +76,8 @@ export interface MoaPlan {
   referenceFormat: ReferenceFormat;
   /** Tools bound to the aggregator's calls only (never to proposers or the ranker). */
   aggregatorTools?: BindToolsInput[];
+  /** `tool_choice` of the aggregator's `bindTools` (with `aggregatorTools` only). */
+  aggregatorToolChoice?: ToolChoice;
 }
 
 /** A run's budget after validation. */

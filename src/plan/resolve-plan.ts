@@ -1,4 +1,4 @@
-import type { BindToolsInput } from "@langchain/core/language_models/chat_models";
+import type { BindToolsInput, ToolChoice } from "@langchain/core/language_models/chat_models";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { isChatModel, modelName } from "../models/model-name.js";
 import { withSampling } from "../models/with-sampling.js";
@@ -74,6 +74,7 @@ export interface MoaPlanParams {
   referenceFormat?: ReferenceFormat;
   limits?: Partial<MoaLimits>;
   aggregatorTools?: BindToolsInput[];
+  aggregatorToolChoice?: ToolChoice;
 }
 
 const DEFAULT_LAYERS = 3;
@@ -88,6 +89,7 @@ const DEFAULT_LAYERS = 3;
  */
 export function resolvePlan(params: MoaPlanParams): MoaPlan {
   checkParamsObject(params);
+  checkToolChoice(params);
   const limits = resolveLimits(params.limits);
   const aggregation = resolveAggregation(params.aggregation ?? "synthesize");
   const referenceFormat = resolveReferenceFormat(params.referenceFormat ?? "paper");
@@ -108,9 +110,25 @@ export function resolvePlan(params: MoaPlanParams): MoaPlan {
     budget: resolveBudget(params.budget),
     referenceFormat,
     ...(params.aggregatorTools?.length
-      ? { aggregatorTools: resolveAggregatorTools(params.aggregatorTools, aggregator) }
+      ? {
+          aggregatorTools: resolveAggregatorTools(params.aggregatorTools, aggregator),
+          ...(params.aggregatorToolChoice !== undefined
+            ? { aggregatorToolChoice: params.aggregatorToolChoice }
+            : {}),
+        }
       : {}),
   };
+}
+
+function checkToolChoice(params: MoaPlanParams): void {
+  if (params.aggregatorToolChoice !== undefined && !params.aggregatorTools?.length) {
+    throw new InvalidArgumentError({
+      parameter: "aggregatorToolChoice",
+      value: params.aggregatorToolChoice,
+      message:
+        "a tool choice needs tools: give `aggregatorTools` too, or remove `aggregatorToolChoice`.",
+    });
+  }
 }
 
 function resolveAggregatorTools(

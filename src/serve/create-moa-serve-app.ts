@@ -5,6 +5,7 @@ import type { ResolvedMoaConfig } from "../config/moa-config.js";
 import { BudgetExceededError } from "../errors/budget-exceeded-error.js";
 import { InsufficientProposalsError } from "../errors/insufficient-proposals-error.js";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
+import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { ModelCallError } from "../errors/model-call-error.js";
 import { redactSecrets } from "../errors/redact-secrets.js";
 import { DEFAULT_PRICES, type PriceRow } from "../models/price-table.js";
@@ -13,7 +14,13 @@ import {
   type ChatCompletionRequest,
 } from "./chat-completion-request.js";
 import { moaExtension } from "./moa-extension.js";
-import { runMoa, type MoaRunResult, type ServeModelLoader } from "./moa-run.js";
+import {
+  prepareMoaRun,
+  runMoa,
+  type MoaRunResult,
+  type PreparedMoaRun,
+  type ServeModelLoader,
+} from "./moa-run.js";
 import { openAIError, type OpenAIErrorBody } from "./openai-error.js";
 import { RunGate } from "./run-gate.js";
 
@@ -131,6 +138,21 @@ export function createMoaServeApp(options: MoaServeAppOptions): Hono {
         404,
       );
     }
+    let graph: PreparedMoaRun;
+    try {
+      graph = prepareMoaRun(config, request, { loadModel: options.loadModel, prices });
+    } catch (error) {
+      if (!(error instanceof InvalidArgumentError)) throw error;
+      return c.json(
+        openAIError(
+          redactSecrets(error.message),
+          "invalid_request_error",
+          REQUEST_FIELD_OF_PARAMETER[error.parameter] ?? null,
+          "invalid_value",
+        ),
+        400,
+      );
+    }
     const signal = c.req.raw.signal;
     const release = await gate.acquire(signal);
     if (release === undefined) {
@@ -157,9 +179,7 @@ export function createMoaServeApp(options: MoaServeAppOptions): Hono {
       log: options.log,
       start: (controller, deltas = {}) => {
         const started = performance.now();
-        return runMoa(config, request, {
-          loadModel: options.loadModel,
-          prices,
+        return runMoa(graph, request, {
           signal: AbortSignal.any([signal, controller.signal]),
           ...deltas,
         }).then((result) => ({ result, latencyMs: performance.now() - started }));
@@ -187,6 +207,12 @@ export function createMoaServeApp(options: MoaServeAppOptions): Hono {
   });
   return app;
 }
+
+/** The request field behind a graph parameter the request sets. */
+const REQUEST_FIELD_OF_PARAMETER: Record<string, string> = {
+  aggregatorTools: "tools",
+  aggregatorToolChoice: "tool_choice",
+};
 
 /** One admitted completion: what answering it needs. */
 interface CompletionRun {

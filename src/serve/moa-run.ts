@@ -41,28 +41,26 @@ export interface MoaRunResult {
   toolCalls: OpenAIToolCall[];
 }
 
+/** A compiled MoA graph for one request (see {@link prepareMoaRun}). */
+export type PreparedMoaRun = ReturnType<typeof prepareMoaRun>;
+
 /**
- * Runs the virtual model `config` on a request's conversation. The request's `temperature`,
- * `max_tokens` / `max_completion_tokens` and `stop` apply to the aggregator only; proposers keep
- * their configuration. The request's `tools` bind to the aggregator only (`aggregatorTools`;
- * `tool_choice: "none"` leaves them out); proposers see earlier tool calls as text. `onDelta`
- * gets the aggregator's tokens as they stream, `onToolCallDelta` its tool-call chunks. `signal`
- * cancels every in-flight model call.
+ * Builds the graph of the virtual model `config` for a request, before any model call. The
+ * request's `temperature`, `max_tokens` / `max_completion_tokens` and `stop` apply to the
+ * aggregator only; proposers keep their configuration. The request's `tools` and `tool_choice`
+ * bind to the aggregator only (`aggregatorTools`, `aggregatorToolChoice`; `tool_choice: "none"`
+ * leaves the tools out). Throws `InvalidArgumentError` for what the configuration cannot do (tools
+ * for an aggregator without `bindTools`).
  */
-export async function runMoa(
+export function prepareMoaRun(
   config: ResolvedMoaConfig,
   request: ChatCompletionRequest,
-  options: {
-    loadModel: ServeModelLoader;
-    prices: readonly PriceRow[];
-    signal: AbortSignal;
-    onDelta?: (text: string) => void;
-    onToolCallDelta?: (calls: OpenAIToolCall[]) => void;
-  },
-): Promise<MoaRunResult> {
+  options: { loadModel: ServeModelLoader; prices: readonly PriceRow[] },
+) {
   const params = configToParams(config, options.loadModel, options.prices);
   if (request.tools?.length && request.tool_choice !== "none") {
     params.aggregatorTools = request.tools;
+    if (request.tool_choice != null) params.aggregatorToolChoice = request.tool_choice;
   }
   const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
   const stop = typeof request.stop === "string" ? [request.stop] : (request.stop ?? undefined);
@@ -77,7 +75,23 @@ export async function runMoa(
       }),
     };
   }
-  const graph = createMixtureOfAgents(params).compile();
+  return createMixtureOfAgents(params).compile();
+}
+
+/**
+ * Runs a prepared graph on a request's conversation; proposers see earlier tool calls as text.
+ * `onDelta` gets the aggregator's tokens as they stream, `onToolCallDelta` its tool-call chunks.
+ * `signal` cancels every in-flight model call.
+ */
+export async function runMoa(
+  graph: PreparedMoaRun,
+  request: ChatCompletionRequest,
+  options: {
+    signal: AbortSignal;
+    onDelta?: (text: string) => void;
+    onToolCallDelta?: (calls: OpenAIToolCall[]) => void;
+  },
+): Promise<MoaRunResult> {
   const stream = await graph.stream(
     { messages: request.messages.map(toLangChainMessage) },
     { streamMode: ["messages", "values"], signal: options.signal },

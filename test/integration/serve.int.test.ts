@@ -10,7 +10,7 @@ import {
   virtualModels,
   type MoaServeAppOptions,
 } from "../../src/serve/index.js";
-import { startSimulator, type Simulator } from "../../src/testing/index.js";
+import { FakeChatModel, startSimulator, type Simulator } from "../../src/testing/index.js";
 
 // `moa serve` in-process: the Hono app on @hono/node-server (port 0), its models pointed at the
 // loopback simulator, called with the official `openai` client and with `ChatOpenAI`.
@@ -206,6 +206,88 @@ describe("moa serve", () => {
       expect(JSON.stringify(last("p1").messages)).toContain(
         "[tool get_weather returned: 18°C, sunny]",
       );
+    },
+  );
+
+  it.each([
+    ["required", "required"],
+    [{ type: "function", function: { name: "get_weather" } }, "named"],
+  ] as const)(
+    "enforces tool_choice %j on the aggregator's own request (%s)",
+    async (toolChoice, label) => {
+      const tools = [
+        { type: "function" as const, function: { name: "get_weather", parameters: {} } },
+        { type: "function" as const, function: { name: "get_time", parameters: {} } },
+      ];
+      const marker = `tool choice ${label}`;
+      const completion = await client(url).chat.completions.create({
+        model: "tool-moa",
+        messages: [{ role: "user", content: marker }],
+        tools,
+        tool_choice: toolChoice as OpenAI.Chat.ChatCompletionToolChoiceOption,
+      });
+      expect(completion.choices[0]!.finish_reason).toBe("tool_calls");
+      const sent = simulator.requests
+        .filter((entry) => entry.model === "caller")
+        .map((entry) => entry.body!)
+        .find((body) => JSON.stringify(body.messages).includes(marker))!;
+      expect(sent.tool_choice).toEqual(toolChoice);
+      expect(sent.tools).toHaveLength(2);
+      // Proposers never get the tools nor the choice.
+      const proposer = simulator.requests
+        .filter((entry) => entry.model === "p1")
+        .map((entry) => entry.body!)
+        .find((body) => JSON.stringify(body.messages).includes(marker))!;
+      expect(proposer.tools).toBeUndefined();
+      expect(proposer.tool_choice).toBeUndefined();
+    },
+  );
+
+  it('tool_choice "none" sends the aggregator no tools, and the answer is text', async () => {
+    const marker = "tool choice none";
+    const completion = await client(url).chat.completions.create({
+      model: "tool-moa",
+      messages: [{ role: "user", content: marker }],
+      tools: [{ type: "function", function: { name: "get_weather", parameters: {} } }],
+      tool_choice: "none",
+    });
+    expect(completion.choices[0]!.finish_reason).toBe("stop");
+    expect(completion.choices[0]!.message.content).toBeTruthy();
+    const sent = simulator.requests
+      .filter((entry) => entry.model === "caller")
+      .map((entry) => entry.body!)
+      .find((body) => JSON.stringify(body.messages).includes(marker))!;
+    expect(sent.tools).toBeUndefined();
+  });
+
+  it.each([false, true])(
+    "refuses tools for an aggregator that cannot call tools with a 400 on `tools`, before any model call (stream: %s)",
+    async (stream) => {
+      const plainUrl = await startServer({
+        models: virtualModels({
+          "plain-moa": { proposers: ["openai:p1"], aggregator: "fake:plain" },
+        }),
+        loadModel: (spec, settings) =>
+          spec === "fake:plain"
+            ? new FakeChatModel({ reply: "plain" })
+            : serveModelLoader(simulatedEnvironment(simulator.url, {}))(spec, settings),
+      });
+      const before = simulator.requests.length;
+      const error = await client(plainUrl)
+        .chat.completions.create({
+          model: "plain-moa",
+          stream,
+          messages: [{ role: "user", content: "weather?" }],
+          tools: [{ type: "function", function: { name: "get_weather", parameters: {} } }],
+        })
+        .then(
+          () => expect.fail("expected a 400"),
+          (failure: unknown) => failure as InstanceType<typeof OpenAI.APIError>,
+        );
+      expect(error.status).toBe(400);
+      expect(error.error).toMatchObject({ type: "invalid_request_error", param: "tools" });
+      expect(error.message).toMatch(/bindTools/);
+      expect(simulator.requests.length).toBe(before);
     },
   );
 

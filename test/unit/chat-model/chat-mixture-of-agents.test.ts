@@ -119,6 +119,28 @@ describe("ChatMixtureOfAgents", () => {
     expect(aggregator.calls.map((call) => call.tools)).toEqual([["get_weather"]]);
   });
 
+  it("bindTools forwards tool_choice to the aggregator's bindTools, never to proposers", async () => {
+    const proposer = new ToolCallingFake(() => "check the weather");
+    const aggregator = new ToolCallingFake(() => "sunny");
+    const moa = new ChatMixtureOfAgents({ proposers: [proposer], aggregator, layers: 2 });
+    await moa.bindTools([getWeather], { tool_choice: "required" }).invoke("Weather?");
+    expect(aggregator.calls.map((call) => call.toolChoice)).toEqual(["required"]);
+    expect(proposer.calls.map((call) => call.toolChoice)).toEqual([undefined]);
+    // Binding again without a choice drops the earlier one.
+    await moa
+      .bindTools([getWeather], { tool_choice: "required" })
+      .bindTools([getWeather])
+      .invoke("Weather again?");
+    expect(aggregator.calls.at(-1)!.toolChoice).toBeUndefined();
+  });
+
+  it("refuses aggregatorToolChoice without aggregatorTools, naming the option", () => {
+    const aggregator = new ToolCallingFake(() => "x");
+    expect(() =>
+      createMixtureOfAgents({ aggregator, layers: 1, aggregatorToolChoice: "required" }),
+    ).toThrow(/aggregatorToolChoice.*give `aggregatorTools`/);
+  });
+
   it("streams the aggregator's tool calls as tool call chunks", async () => {
     const aggregator = new ToolCallingFake(
       () =>

@@ -8,6 +8,8 @@ export interface ToolFakeCall {
   messages: BaseMessage[];
   /** Names of the tools bound for this call (empty when none). */
   tools: string[];
+  /** The `tool_choice` they were bound with, if any. */
+  toolChoice?: unknown;
 }
 
 /**
@@ -22,6 +24,7 @@ export class ToolCallingFake extends BaseChatModel {
     readonly reply: (messages: BaseMessage[], tools: string[]) => string | AIMessage,
     readonly calls: ToolFakeCall[] = [],
     readonly tools: string[] = [],
+    readonly toolChoice?: unknown,
   ) {
     super({});
   }
@@ -30,13 +33,17 @@ export class ToolCallingFake extends BaseChatModel {
     return "tool-fake";
   }
 
-  override bindTools(tools: BindToolsInput[]): ToolCallingFake {
+  override bindTools(tools: BindToolsInput[], kwargs?: { tool_choice?: unknown }): ToolCallingFake {
     const names = tools.map((entry) => convertToOpenAITool(entry as never).function.name);
-    return new ToolCallingFake(this.reply, this.calls, names);
+    return new ToolCallingFake(this.reply, this.calls, names, kwargs?.tool_choice);
   }
 
   override async _generate(messages: BaseMessage[]): Promise<ChatResult> {
-    this.calls.push({ messages: [...messages], tools: this.tools });
+    this.calls.push({
+      messages: [...messages],
+      tools: this.tools,
+      ...(this.toolChoice !== undefined ? { toolChoice: this.toolChoice } : {}),
+    });
     const out = this.reply(messages, this.tools);
     const message =
       typeof out === "string"

@@ -9,6 +9,7 @@ import {
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { configToParams, type ModelLoadSettings } from "../config/config-to-params.js";
 import type { ResolvedMoaConfig } from "../config/moa-config.js";
+import type { MoaStateGraph } from "../graph/build-moa-graph.js";
 import { createMixtureOfAgents } from "../graph/create-mixture-of-agents.js";
 import type { MoaCallMetadata } from "../graph/model-call-config.js";
 import { messageText } from "../models/index.js";
@@ -42,7 +43,7 @@ export interface MoaRunResult {
 }
 
 /** A compiled MoA graph for one request (see {@link prepareMoaRun}). */
-export type PreparedMoaRun = ReturnType<typeof prepareMoaRun>;
+export type PreparedMoaRun = ReturnType<MoaStateGraph["compile"]>;
 
 /**
  * Builds the graph of the virtual model `config` for a request, before any model call. The
@@ -56,7 +57,7 @@ export function prepareMoaRun(
   config: ResolvedMoaConfig,
   request: ChatCompletionRequest,
   options: { loadModel: ServeModelLoader; prices: readonly PriceRow[] },
-) {
+): PreparedMoaRun {
   const params = configToParams(config, options.loadModel, options.prices);
   if (request.tools?.length && request.tool_choice !== "none") {
     params.aggregatorTools = request.tools;

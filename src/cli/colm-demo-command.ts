@@ -13,7 +13,7 @@ import { trainCoLlmGate } from "../co-llm/training/train-gate.js";
 import { disposeLocalModels } from "../local/local-models.js";
 import { CliError, EXIT } from "./cli-error.js";
 import type { CliIo } from "./cli-io.js";
-import { formatColmMethodTable, methodJson } from "./colm-method-table.js";
+import { formatColmMethodTable } from "./colm-method-table.js";
 import { integerFlag } from "./eval-options.js";
 
 interface ColmDemoFlags {
@@ -121,7 +121,7 @@ async function runColmDemo(flags: ColmDemoFlags, io: CliIo): Promise<number> {
       io.stdout(
         JSON.stringify(
           {
-            methods: rows.map(methodJson),
+            methods: rows,
             threshold: trained.gate.threshold,
             splits: { train: train.length, validation: validation.length, heldOut: heldOut.length },
             variant: fixture.variant,

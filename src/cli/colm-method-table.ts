@@ -23,15 +23,3 @@ export function formatColmMethodTable(rows: readonly CoLlmMethodResult[]): strin
       .join("  ");
   return [line(header), ...cells.map(line)].join("\n") + "\n";
 }
-
-/** A method row as `--json` prints it (the documented fields, then the extras). */
-export function methodJson(row: CoLlmMethodResult) {
-  return {
-    name: row.name,
-    accuracy: row.accuracy,
-    deferralRate: row.deferralRate,
-    assistantCalls: row.assistantCalls,
-    generatedTokens: row.generatedTokens,
-    tasks: row.tasks,
-  };
-}

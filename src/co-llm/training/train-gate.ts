@@ -10,7 +10,6 @@ import { InvalidArgumentError } from "../../errors/invalid-argument-error.js";
 import type { CoLlmGate } from "../gate.js";
 import type { CoLlmTask } from "../tasks.js";
 import type { TokenModel } from "../token-model.js";
-import { assertSameVocabulary } from "../vocabulary.js";
 import { fitMarginalLikelihood } from "./fit-marginal-likelihood.js";
 import { initializeGate } from "./initialize-gate.js";
 import { scoreSequences, type TrainingSequence } from "./score-sequences.js";
@@ -98,7 +97,6 @@ export async function trainCoLlmGate(params: TrainCoLlmGateParams): Promise<Trai
       });
     }
   }
-  assertSameVocabulary(base, assistant);
   const toSequence = (task: GoldTask) => trainingSequence(base, task, params.endOfSequenceToken);
   params.onStep?.("score");
   const scored = await scoreSequences({
